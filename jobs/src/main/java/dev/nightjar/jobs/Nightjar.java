@@ -1,0 +1,67 @@
+package dev.nightjar.jobs;
+
+import dev.nightjar.jobs.cli.ConfigCommand;
+import dev.nightjar.jobs.cli.DemoCommand;
+import dev.nightjar.jobs.cli.ImportCommand;
+import dev.nightjar.jobs.cli.NightlyCommand;
+import dev.nightjar.jobs.cli.SqlCommand;
+import dev.nightjar.jobs.cli.StageCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The command line of Nightjar, for the embedded launcher ({@code bin/nightjar}) and for
+ * {@code spark-submit --class dev.nightjar.jobs.Nightjar nightjar-jobs-app.jar <command> ...}.
+ *
+ * <pre>{@code
+ * bin/nightjar demo
+ * bin/nightjar nightly --date 2026-10-31 --lakehouse lakehouse --conf conf/local.properties
+ * }</pre>
+ */
+@Command(
+    name = "nightjar",
+    mixinStandardHelpOptions = true,
+    version = "nightjar 0.1.0",
+    description = {
+      "Nightly recommender on Apache Spark and Delta Lake.",
+      "Every stage takes --date YYYY-MM-DD (the logical date), --lakehouse PATH and --conf FILE; rerunning a stage",
+      "for the same date gives the same rows."
+    },
+    subcommands = {
+      DemoCommand.class,
+      ImportCommand.class,
+      StageCommand.Ingest.class,
+      StageCommand.Interactions.class,
+      StageCommand.Train.class,
+      StageCommand.Recommend.class,
+      NightlyCommand.class,
+      NightlyCommand.Backfill.class,
+      SqlCommand.class,
+      ConfigCommand.class
+    })
+public final class Nightjar implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** The command line with Nightjar's error handling: known user errors print one clear line, not a stack trace. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Nightjar());
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            commandLine.getErr().println("nightjar " + commandLine.getCommandName() + ": " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
+    return cli;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}

@@ -1,0 +1,90 @@
+package dev.nightjar.jobs.config;
+
+import dev.nightjar.models.cf.AlsParams;
+import dev.nightjar.transforms.EventTypes;
+import dev.nightjar.transforms.IngestParams;
+import dev.nightjar.transforms.InteractionParams;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Nightjar's typed configuration: one record per stage, every default a named constant in that
+ * record, unknown {@code nightjar.*} keys rejected. {@code spark.*} keys go to the SparkSession.
+ *
+ * <pre>{@code
+ * NightjarConfig config = NightjarConfig.load(Path.of("conf/local.properties"), List.of("nightjar.recommend.k=20"));
+ * config.als().rank();
+ * }</pre>
+ *
+ * @param ingest ingest validation settings ({@code nightjar.ingest.*})
+ * @param interactions weighting and decay ({@code nightjar.interactions.*})
+ * @param als collaborative model ({@code nightjar.als.*})
+ * @param recommend list settings ({@code nightjar.recommend.*})
+ * @param spark {@code spark.*} settings for the session
+ */
+public record NightjarConfig(
+    IngestParams ingest,
+    InteractionParams interactions,
+    AlsParams als,
+    RecommendSettings recommend,
+    Map<String, String> spark) {
+
+  /** Settings of the {@code recommend} stage. */
+  public record RecommendSettings(int k) {
+    public static final int DEFAULT_K = 50;
+  }
+
+  /** Defaults only (no file, no overrides). */
+  public static NightjarConfig defaults() {
+    return load(null, List.of());
+  }
+
+  /** Reads {@code file} (may be null) and the {@code key=value} overrides; fails on unknown or invalid keys. */
+  public static NightjarConfig load(Path file, List<String> overrides) {
+    ConfigReader r = ConfigReader.load(file, overrides);
+    NightjarConfig config = read(r);
+    r.requireAllKnown();
+    return config;
+  }
+
+  static NightjarConfig read(ConfigReader r) {
+    IngestParams ingest =
+        new IngestParams(
+            r.getInt("nightjar.ingest.maxEventAgeDays", IngestParams.DEFAULT_MAX_EVENT_AGE_DAYS, 1, 36_500),
+            r.getInt("nightjar.ingest.maxFutureSkewHours", IngestParams.DEFAULT_MAX_FUTURE_SKEW_HOURS, 0, 8_760));
+    Map<String, Double> weights = new LinkedHashMap<>();
+    Map<String, Double> defaults = InteractionParams.defaultEventWeights();
+    for (String type : EventTypes.ALL) {
+      double w = r.getDouble("nightjar.interactions.weight." + type, defaults.getOrDefault(type, 0.0), 0, 1_000);
+      if (w > 0) {
+        weights.put(type, w);
+      }
+    }
+    InteractionParams interactions =
+        new InteractionParams(
+            r.getInt("nightjar.interactions.lookbackDays", InteractionParams.DEFAULT_LOOKBACK_DAYS, 1, 3_650),
+            r.getDouble("nightjar.interactions.halfLifeDays", InteractionParams.DEFAULT_HALF_LIFE_DAYS, 0.01, 36_500),
+            weights,
+            r.getLong("nightjar.interactions.botMaxEventsPerDay", InteractionParams.DEFAULT_BOT_MAX_EVENTS_PER_DAY, 1, Long.MAX_VALUE));
+    AlsParams als =
+        new AlsParams(
+            r.getInt("nightjar.als.rank", AlsParams.DEFAULT_RANK, 1, 1024),
+            r.getDouble("nightjar.als.regParam", AlsParams.DEFAULT_REG_PARAM, 0, 1_000),
+            r.getDouble("nightjar.als.alpha", AlsParams.DEFAULT_ALPHA, 0, 1_000_000),
+            r.getInt("nightjar.als.maxIter", AlsParams.DEFAULT_MAX_ITER, 1, 1_000),
+            r.getLong("nightjar.als.seed", AlsParams.DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE),
+            r.getInt("nightjar.als.numBlocks", AlsParams.DEFAULT_NUM_BLOCKS, 0, 100_000));
+    RecommendSettings recommend =
+        new RecommendSettings(r.getInt("nightjar.recommend.k", RecommendSettings.DEFAULT_K, 1, 10_000));
+    return new NightjarConfig(ingest, interactions, als, recommend, r.sparkSettings());
+  }
+
+  /** Every known key with its allowed values and default. */
+  public static Map<String, String> describeKeys() {
+    ConfigReader r = ConfigReader.load(null, List.of());
+    read(r);
+    return r.describeKnown();
+  }
+}

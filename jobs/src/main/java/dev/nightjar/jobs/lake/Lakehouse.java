@@ -1,0 +1,194 @@
+package dev.nightjar.jobs.lake;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Delta tables under one root folder, with the only write patterns Nightjar uses — each safe
+ * to rerun: replace one partition ({@code replaceWhere}), insert rows whose key is new
+ * ({@code MERGE}), upsert by key ({@code MERGE}), and full overwrite of small derived tables.
+ *
+ * <pre>{@code
+ * Lakehouse lake = new Lakehouse(spark, Path.of("lakehouse"));
+ * long v = lake.version(Tables.EVENTS);
+ * Dataset<Row> events = lake.readAt(Tables.EVENTS, v);
+ * lake.replaceWhere(Tables.INTERACTIONS, rows, "run_date = DATE'2026-10-31'", "run_date");
+ * }</pre>
+ */
+public final class Lakehouse {
+  private static final Logger LOG = LoggerFactory.getLogger(Lakehouse.class);
+
+  private final SparkSession spark;
+  private final Path root;
+
+  public Lakehouse(SparkSession spark, Path root) {
+    this.spark = spark;
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public String path(String table) {
+    return root.resolve(table).toString();
+  }
+
+  public boolean exists(String table) {
+    return Files.isDirectory(root.resolve(table).resolve("_delta_log"));
+  }
+
+  /** The current version of a table; fails with a hint when it does not exist. */
+  public long version(String table) {
+    requireExists(table);
+    return DeltaTable.forPath(spark, path(table)).history(1).select("version").head().getLong(0);
+  }
+
+  /** The table as of its current version. */
+  public Dataset<Row> read(String table) {
+    requireExists(table);
+    return spark.read().format("delta").load(path(table));
+  }
+
+  /** The table as of {@code version} (Delta time travel). */
+  public Dataset<Row> readAt(String table, long version) {
+    requireExists(table);
+    return spark.read().format("delta").option("versionAsOf", version).load(path(table));
+  }
+
+  private void requireExists(String table) {
+    if (!exists(table)) {
+      throw new IllegalStateException(
+          "table '" + table + "' does not exist under " + root
+              + " — run the stage that writes it first (see `bin/nightjar --help`), or check --lakehouse");
+    }
+  }
+
+  /** Replaces the rows matching {@code predicate} with {@code rows} atomically (creates the table when missing). */
+  public void replaceWhere(String table, Dataset<Row> rows, String predicate, String... partitionColumns) {
+    LOG.info("Writing {} where {}", table, predicate);
+    if (!exists(table)) {
+      rows.write().format("delta").partitionBy(partitionColumns).mode("errorifexists").save(path(table));
+      return;
+    }
+    rows.write().format("delta").mode("overwrite").option("replaceWhere", predicate).save(path(table));
+  }
+
+  /** Replaces the whole table with {@code rows} atomically. */
+  public void overwrite(String table, Dataset<Row> rows, String... partitionColumns) {
+    LOG.info("Overwriting {}", table);
+    rows.write()
+        .format("delta")
+        .partitionBy(partitionColumns)
+        .mode("overwrite")
+        .option("overwriteSchema", "false")
+        .save(path(table));
+  }
+
+  /**
+   * Inserts the rows of {@code rows} whose key is not in the table yet (MERGE … WHEN NOT MATCHED
+   * INSERT), so loading the same rows twice adds nothing. {@code rows} must have unique keys.
+   *
+   * @return the number of rows inserted
+   */
+  public long insertNew(String table, Dataset<Row> rows, List<String> keys, String... partitionColumns) {
+    if (!exists(table)) {
+      rows.write().format("delta").partitionBy(partitionColumns).mode("errorifexists").save(path(table));
+      return read(table).count();
+    }
+    long before = version(table);
+    DeltaTable.forPath(spark, path(table))
+        .as("t")
+        .merge(rows.as("s"), keyCondition(keys))
+        .whenNotMatched()
+        .insertAll()
+        .execute();
+    return insertedRows(table, before);
+  }
+
+  /** Upserts {@code rows} by key (MERGE … UPDATE ALL / INSERT ALL). {@code rows} must have unique keys. */
+  public void upsert(String table, Dataset<Row> rows, List<String> keys, String... partitionColumns) {
+    if (!exists(table)) {
+      rows.write().format("delta").partitionBy(partitionColumns).mode("errorifexists").save(path(table));
+      return;
+    }
+    DeltaTable.forPath(spark, path(table))
+        .as("t")
+        .merge(rows.as("s"), keyCondition(keys))
+        .whenMatched()
+        .updateAll()
+        .whenNotMatched()
+        .insertAll()
+        .execute();
+  }
+
+  private static Column keyCondition(List<String> keys) {
+    return keys.stream()
+        .map(k -> col("t." + k).eqNullSafe(col("s." + k)))
+        .reduce(Column::and)
+        .orElseThrow(() -> new IllegalArgumentException("at least one key column is needed"));
+  }
+
+  private long insertedRows(String table, long sinceVersion) {
+    Row last =
+        DeltaTable.forPath(spark, path(table))
+            .history(1)
+            .select(col("version"), col("operationMetrics"))
+            .head();
+    if (last.getLong(0) == sinceVersion) {
+      return 0;
+    }
+    Map<String, String> metrics = last.getJavaMap(1);
+    return Long.parseLong(metrics.getOrDefault("numTargetRowsInserted", "0"));
+  }
+
+  /** Names of the Delta tables present under the root (folders holding a {@code _delta_log}). */
+  public List<String> tableNames() {
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    try (Stream<Path> children = Files.list(root)) {
+      return children
+          .filter(p -> Files.isDirectory(p.resolve("_delta_log")))
+          .map(p -> p.getFileName().toString())
+          .sorted()
+          .collect(Collectors.toList());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Registers every table as a temporary view named after it, for Spark SQL. */
+  public List<String> registerViews() {
+    List<String> names = tableNames();
+    for (String name : names) {
+      read(name).createOrReplaceTempView(name);
+    }
+    return names;
+  }
+
+  /** A column list for error messages. */
+  public static String columnsOf(Dataset<Row> df) {
+    return Arrays.toString(df.columns());
+  }
+}

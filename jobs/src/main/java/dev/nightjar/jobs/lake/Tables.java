@@ -1,0 +1,27 @@
+package dev.nightjar.jobs.lake;
+
+import java.util.List;
+
+/** Names of the lakehouse's Delta tables (folders under the lakehouse root). */
+public final class Tables {
+  private Tables() {}
+
+  public static final String RAW_EVENTS = "raw_events";
+  public static final String RAW_ITEMS = "raw_items";
+  public static final String EVENTS = "events";
+  public static final String QUARANTINE = "quarantine";
+  public static final String ITEMS = "items";
+  public static final String INTERACTIONS = "interactions";
+  public static final String USER_INDEX = "user_index";
+  public static final String ITEM_INDEX = "item_index";
+  public static final String ALS_USER_FACTORS = "als_user_factors";
+  public static final String ALS_ITEM_FACTORS = "als_item_factors";
+  public static final String RECOMMENDATIONS = "recommendations";
+  public static final String RUN_REPORT = "run_report";
+
+  /** Every table, in data-flow order. */
+  public static final List<String> ALL =
+      List.of(
+          RAW_EVENTS, RAW_ITEMS, EVENTS, QUARANTINE, ITEMS, INTERACTIONS, USER_INDEX, ITEM_INDEX,
+          ALS_USER_FACTORS, ALS_ITEM_FACTORS, RECOMMENDATIONS, RUN_REPORT);
+}

@@ -1,0 +1,49 @@
+package dev.nightjar.jobs.stages;
+
+import dev.nightjar.jobs.lake.RunReport;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The nightly pipeline: the stages in order for one date, stopping early (status no_data) when there is nothing to learn from. */
+public final class Pipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+  /** Stage names in run order, as the CLI and the Airflow DAG call them. */
+  public static final List<String> STAGES =
+      List.of(IngestStage.NAME, InteractionsStage.NAME, TrainStage.NAME, RecommendStage.NAME);
+
+  private Pipeline() {}
+
+  /** Runs one stage by name. */
+  public static RunReport runStage(String stage, StageContext ctx, LocalDate date) {
+    long start = System.nanoTime();
+    LOG.info("Stage {} for {} starting", stage, date);
+    RunReport report =
+        switch (stage) {
+          case IngestStage.NAME -> IngestStage.run(ctx, date);
+          case InteractionsStage.NAME -> InteractionsStage.run(ctx, date);
+          case TrainStage.NAME -> TrainStage.run(ctx, date);
+          case RecommendStage.NAME -> RecommendStage.run(ctx, date);
+          default -> throw new IllegalArgumentException("unknown stage '" + stage + "'; stages: " + STAGES);
+        };
+    LOG.info("Stage {} for {} done in {} s ({})", stage, date, String.format("%.1f", (System.nanoTime() - start) / 1e9), report.status());
+    return report;
+  }
+
+  /** Runs every stage for {@code date}; stops after a stage that found no data. */
+  public static List<RunReport> nightly(StageContext ctx, LocalDate date) {
+    List<RunReport> reports = new ArrayList<>();
+    for (String stage : STAGES) {
+      RunReport report = runStage(stage, ctx, date);
+      reports.add(report);
+      if (RunReport.STATUS_NO_DATA.equals(report.status()) && !stage.equals(IngestStage.NAME)) {
+        LOG.warn("No data after {} for {}: later stages skipped, earlier nights' lists stay in place", stage, date);
+        break;
+      }
+    }
+    return reports;
+  }
+}
