@@ -59,6 +59,7 @@ public final class DemoCommand implements Callable<Integer> {
         shop.users(), shop.bots(), shop.items(), shop.events(), params.days(), params.lastDay(),
         shop.malformedEvents(), shop.malformedByKind());
     LocalDate date = params.lastDay();
+    String[] exampleUser = {"U000001"};
     common.withContext("nightjar demo", ctx -> {
       List<RunReport> reports = new ArrayList<>();
       reports.add(ImportStage.importCsv(ctx, shop.eventsCsv(), shop.itemsCsv(),
@@ -66,7 +67,7 @@ public final class DemoCommand implements Callable<Integer> {
       reports.addAll(Pipeline.nightly(ctx, date));
       out.println("Rows per stage:");
       Reports.print(out, reports);
-      showUsers(ctx, out, date, dataDir);
+      exampleUser[0] = showUsers(ctx, out, date, dataDir);
       PlantedTruth.Result truth = PlantedTruth.latentCategoryShare(ctx.spark(), dataDir,
           ctx.lake().read(Tables.RECOMMENDATIONS).where("run_date = DATE'" + date + "'"), ctx.lake().read(Tables.ITEMS));
       out.printf(Locale.ROOT, "%nPlanted structure check: %.1f%% of recommended items are in the user's latent categories"
@@ -77,13 +78,13 @@ public final class DemoCommand implements Callable<Integer> {
     Path lake = common.lakehouse.toAbsolutePath();
     out.printf("%nThe Delta tables are under %s (one folder per table). Query them with Spark SQL, e.g.:%n", lake);
     out.printf("  bin/nightjar sql --lakehouse %s \"SELECT reason, count(*) AS n FROM quarantine GROUP BY reason ORDER BY n DESC\"%n", lake);
-    out.printf("  bin/nightjar sql --lakehouse %s \"SELECT * FROM recommendations WHERE user_id = 'U00001' ORDER BY rank\"%n", lake);
+    out.printf("  bin/nightjar sql --lakehouse %s \"SELECT * FROM recommendations WHERE user_id = '%s' ORDER BY rank\"%n", lake, exampleUser[0]);
     out.printf("  bin/nightjar sql --lakehouse %s \"SELECT stage, status, rows_in, rows_accepted, rows_quarantined FROM run_report\"%n", lake);
     return 0;
   }
 
   /** Three users' recent history beside their recommendations, with their planted interests. */
-  private static void showUsers(StageContext ctx, PrintStream out, LocalDate date, Path dataDir) {
+  private static String showUsers(StageContext ctx, PrintStream out, LocalDate date, Path dataDir) {
     Dataset<Row> items = ctx.lake().read(Tables.ITEMS).select(Columns.ITEM_ID, Columns.TITLE, Columns.CATEGORY);
     Dataset<Row> recs = ctx.lake().read(Tables.RECOMMENDATIONS).where("run_date = DATE'" + date + "'");
     Dataset<Row> interests =
@@ -114,6 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
       out.println("  recommendations (top 6):");
       TablePrinter.aligned(out, List.of("  rank", "score", "category", "title"), indent(TablePrinter.cells(top)));
     }
+    return users.isEmpty() ? "U000001" : users.get(0).getString(0);
   }
 
   private static List<List<String>> indent(List<List<String>> rows) {
