@@ -59,26 +59,25 @@ public final class DemoCommand implements Callable<Integer> {
         shop.users(), shop.bots(), shop.items(), shop.events(), params.days(), params.lastDay(),
         shop.malformedEvents(), shop.malformedByKind());
     LocalDate date = params.lastDay();
-    String[] exampleUser = {"U000001"};
-    common.withContext("nightjar demo", ctx -> {
+    String exampleUser = common.withContext("nightjar demo", ctx -> {
       List<RunReport> reports = new ArrayList<>();
       reports.add(ImportStage.importCsv(ctx, shop.eventsCsv(), shop.itemsCsv(),
           date.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC)));
       reports.addAll(Pipeline.nightly(ctx, date));
       out.println("Rows per stage:");
       Reports.print(out, reports);
-      exampleUser[0] = showUsers(ctx, out, date, dataDir);
+      String shownUser = showUsers(ctx, out, date, dataDir);
       PlantedTruth.Result truth = PlantedTruth.latentCategoryShare(ctx.spark(), dataDir,
           ctx.lake().read(Tables.RECOMMENDATIONS).where("run_date = DATE'" + date + "'"), ctx.lake().read(Tables.ITEMS));
       out.printf(Locale.ROOT, "%nPlanted structure check: %.1f%% of recommended items are in the user's latent categories"
           + " (random lists would give %.1f%%, lift %.1fx) over %,d rows.%n", 100 * truth.share(), 100 * truth.chance(),
           truth.lift(), truth.rows());
-      return null;
+      return shownUser;
     });
     Path lake = common.lakehouse.toAbsolutePath();
     out.printf("%nThe Delta tables are under %s (one folder per table). Query them with Spark SQL, e.g.:%n", lake);
     out.printf("  bin/nightjar sql --lakehouse %s \"SELECT reason, count(*) AS n FROM quarantine GROUP BY reason ORDER BY n DESC\"%n", lake);
-    out.printf("  bin/nightjar sql --lakehouse %s \"SELECT * FROM recommendations WHERE user_id = '%s' ORDER BY rank\"%n", lake, exampleUser[0]);
+    out.printf("  bin/nightjar sql --lakehouse %s \"SELECT * FROM recommendations WHERE user_id = '%s' ORDER BY rank\"%n", lake, exampleUser);
     out.printf("  bin/nightjar sql --lakehouse %s \"SELECT stage, status, rows_in, rows_accepted, rows_quarantined FROM run_report\"%n", lake);
     return 0;
   }
