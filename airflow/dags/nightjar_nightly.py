@@ -19,7 +19,7 @@ MAIN_CLASS = "dev.nightjar.jobs.Nightjar"
 # Airflow Variables, read when a task renders (not when the file is parsed), with their defaults.
 APPLICATION_JAR = "{{ var.value.get('nightjar_jar', '/opt/nightjar/nightjar-jobs-app.jar') }}"
 LAKEHOUSE = "{{ var.value.get('nightjar_lakehouse', '/data/nightjar/lakehouse') }}"
-JOB_CONF = "{{ var.value.get('nightjar_conf', '/opt/nightjar/conf/cluster.conf') }}"
+JOB_CONF = "{{ var.value.get('nightjar_conf', '/opt/nightjar/conf/cluster.properties') }}"
 
 # The JVM flags Spark needs on Java 17 (see DESIGN.md); the last one lets BLAS use the Vector API.
 _OPENED_PACKAGES = [

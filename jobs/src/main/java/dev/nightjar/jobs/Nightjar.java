@@ -50,6 +50,14 @@ public final class Nightjar implements Runnable {
   /** The command line with Nightjar's error handling: known user errors print one clear line, not a stack trace. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Nightjar());
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          CommandLine failed = e.getCommandLine();
+          failed.getErr().println("nightjar: " + e.getMessage());
+          CommandLine.UnmatchedArgumentException.printSuggestions(e, failed.getErr());
+          failed.usage(failed.getErr());
+          return 2;
+        });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
