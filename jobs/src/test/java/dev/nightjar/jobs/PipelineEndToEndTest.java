@@ -1,0 +1,129 @@
+package dev.nightjar.jobs;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.nightjar.jobs.config.NightjarConfig;
+import dev.nightjar.jobs.demo.PlantedTruth;
+import dev.nightjar.jobs.demo.SyntheticShop;
+import dev.nightjar.jobs.lake.Lakehouse;
+import dev.nightjar.jobs.lake.RunReport;
+import dev.nightjar.jobs.lake.Tables;
+import dev.nightjar.jobs.stages.ImportStage;
+import dev.nightjar.jobs.stages.Pipeline;
+import dev.nightjar.jobs.stages.StageContext;
+import dev.nightjar.transforms.SchemaCheck.SchemaMismatchException;
+import dev.nightjar.transforms.testing.SparkTestBase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole nightly pipeline on a small seeded synthetic shop: counts reconcile with what the
+ * generator planted, recommendations find the planted interests, and a rerun changes nothing.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineEndToEndTest extends SparkTestBase {
+  static final SyntheticShop.Params SHOP =
+      new SyntheticShop.Params(600, 240, 21, LocalDate.of(2026, 10, 31), 7L, 12, 0.02, 2, 10);
+  static final LocalDate D = SHOP.lastDay();
+  static final Instant IMPORTED_AT = D.plusDays(1).atStartOfDay().toInstant(java.time.ZoneOffset.UTC);
+  static final List<String> OUTPUT_TABLES =
+      List.of(Tables.EVENTS, Tables.QUARANTINE, Tables.ITEMS, Tables.INTERACTIONS, Tables.USER_INDEX, Tables.ITEM_INDEX,
+          Tables.ALS_USER_FACTORS, Tables.ALS_ITEM_FACTORS, Tables.RECOMMENDATIONS);
+
+  static Path data;
+  static SyntheticShop.Summary shop;
+  static StageContext ctx;
+  static List<RunReport> firstNight;
+
+  @BeforeAll
+  static void runOnce() throws Exception {
+    data = tempDir.resolve("shop");
+    shop = new SyntheticShop(SHOP).generate(data);
+    NightjarConfig config = NightjarConfig.load(null, List.of("nightjar.als.rank=16", "nightjar.als.maxIter=6", "nightjar.recommend.k=20"));
+    ctx = new StageContext(spark(), new Lakehouse(spark(), tempDir.resolve("lake")), config);
+    ImportStage.importCsv(ctx, shop.eventsCsv(), shop.itemsCsv(), IMPORTED_AT);
+    firstNight = Pipeline.nightly(ctx, D);
+  }
+
+  @Test
+  @Order(1)
+  void ingestReconcilesWithTheGeneratorRowForRow() {
+    RunReport ingest = firstNight.get(0);
+    assertEquals("ingest", ingest.stage());
+    assertEquals(shop.events(), ingest.rowsIn(), "every generated row was taken by the night");
+    assertEquals(ingest.rowsIn(), ingest.rowsAccepted() + ingest.rowsQuarantined());
+    assertEquals(new TreeMap<>(shop.malformedByKind()), new TreeMap<>(ingest.quarantinedByReason()),
+        "each planted defect is quarantined with its own reason, and nothing else is");
+    assertEquals(shop.events() - shop.malformedEvents(), ctx.lake().read(Tables.EVENTS).count());
+    assertEquals(shop.malformedEvents(), ctx.lake().read(Tables.QUARANTINE).count());
+  }
+
+  @Test
+  @Order(2)
+  void recommendationsLandInTheLatentCategoriesFarAboveChance() throws Exception {
+    assertEquals(List.of("ingest", "interactions", "train", "recommend"), firstNight.stream().map(RunReport::stage).toList());
+    PlantedTruth.Result r =
+        PlantedTruth.latentCategoryShare(spark(), data, ctx.lake().read(Tables.RECOMMENDATIONS), ctx.lake().read(Tables.ITEMS));
+    assertTrue(r.rows() >= 600L * 20 * 9 / 10, "most users got a full list: " + r.rows());
+    assertTrue(r.share() > 3 * r.chance() && r.share() > 0.6, "share " + r.share() + " vs chance " + r.chance());
+    java.util.Set<String> bots = SyntheticShop.readBots(data);
+    assertEquals(2, bots.size());
+    long botRows = ctx.lake().read(Tables.RECOMMENDATIONS).where(org.apache.spark.sql.functions.col("user_id").isin(bots.toArray())).count();
+    assertEquals(0, botRows, "bots are filtered out of interactions and get no lists");
+  }
+
+  @Test
+  @Order(3)
+  void purchasedItemsAreNotRecommended() {
+    long purchasedAndRecommended =
+        ctx.lake().read(Tables.RECOMMENDATIONS)
+            .join(ctx.lake().read(Tables.INTERACTIONS).where("purchases > 0"), new String[] {"user_id", "item_id"})
+            .count();
+    assertEquals(0, purchasedAndRecommended);
+  }
+
+  @Test
+  @Order(4)
+  void rerunningTheNightAndReimportingChangeNothing() throws Exception {
+    Map<String, List<String>> before = snapshot();
+    RunReport reimport = ImportStage.importCsv(ctx, shop.eventsCsv(), shop.itemsCsv(), IMPORTED_AT.plusSeconds(3600));
+    assertEquals("0", reimport.details().get("event_rows_new"), reimport.details().toString());
+    assertEquals("0", reimport.details().get("item_rows_new"), reimport.details().toString());
+    Pipeline.nightly(ctx, D);
+    Map<String, List<String>> after = snapshot();
+    for (String table : OUTPUT_TABLES) {
+      assertEquals(before.get(table).size(), after.get(table).size(), table + " row count");
+      assertEquals(before.get(table), after.get(table), table + " rows");
+    }
+  }
+
+  @Test
+  @Order(5)
+  void aFileWithoutARequiredColumnFailsNamingIt() throws Exception {
+    Path broken = tempDir.resolve("no_ts.csv");
+    Files.writeString(broken, "user_id,item_id,event_type,when\nu1,i1,view,2026-10-30T10:00:00Z\n");
+    SchemaMismatchException e =
+        assertThrows(SchemaMismatchException.class, () -> ImportStage.importCsv(ctx, broken, null, IMPORTED_AT));
+    assertTrue(e.getMessage().contains("missing required column 'ts'"), e.getMessage());
+    assertTrue(e.getMessage().contains("no_ts.csv"), e.getMessage());
+  }
+
+  private static Map<String, List<String>> snapshot() {
+    Map<String, List<String>> rows = new LinkedHashMap<>();
+    for (String table : OUTPUT_TABLES) {
+      rows.put(table, sortedRows(ctx.lake().read(table)));
+    }
+    return rows;
+  }
+}
