@@ -26,6 +26,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,12 +58,12 @@ public final class ImportStage {
     Lakehouse lake = ctx.lake();
     RunReport report = RunReport.of(NAME_CSV, LocalDate.ofInstant(importedAt, ZoneOffset.UTC));
     if (itemsFile != null) {
-      Dataset<Row> items = readCsv(lake, itemsFile, "items file", ITEM_REQUIRED, ITEM_OPTIONAL, false);
+      Dataset<Row> items = readCsv(lake, itemsFile, "items file", ITEM_REQUIRED, ITEM_OPTIONAL, false, true);
       importItems(lake, items.withColumn(Columns.SOURCE_FLAG, lit(null).cast(DataTypes.StringType)), report, importedAt);
       report.detail("items_file", itemsFile);
     }
     if (eventsFile != null) {
-      Dataset<Row> events = readCsv(lake, eventsFile, "events file", EVENT_REQUIRED, EVENT_OPTIONAL, true);
+      Dataset<Row> events = readCsv(lake, eventsFile, "events file", EVENT_REQUIRED, EVENT_OPTIONAL, true, false);
       importEvents(lake, events.withColumn(Columns.SOURCE_FLAG, lit(null).cast(DataTypes.StringType)), report, importedAt);
       report.detail("events_file", eventsFile);
     }
@@ -110,10 +111,13 @@ public final class ImportStage {
 
   /**
    * Reads a CSV with a header as strings, matching columns by name; fails naming a missing required
-   * column; unknown columns go into {@code attributes}.
+   * column; unknown columns go into {@code attributes}. {@code multiLine} allows line breaks inside
+   * quoted fields (item descriptions) at the cost of reading the file in one task; event files are
+   * read in parallel splits, so their fields must not contain line breaks.
    */
   static Dataset<Row> readCsv(
-      Lakehouse lake, Path file, String what, List<String> required, List<String> optional, boolean keepAttributes) {
+      Lakehouse lake, Path file, String what, List<String> required, List<String> optional, boolean keepAttributes,
+      boolean multiLine) {
     if (!file.toFile().isFile()) {
       throw new IllegalArgumentException(what + " " + file + " does not exist");
     }
@@ -122,7 +126,7 @@ public final class ImportStage {
             .read()
             .option("header", "true")
             .option("inferSchema", "false")
-            .option("multiLine", "true")
+            .option("multiLine", Boolean.toString(multiLine))
             .option("escape", "\"")
             .csv(file.toAbsolutePath().toString());
     Map<String, String> byName = new LinkedHashMap<>();
@@ -183,9 +187,11 @@ public final class ImportStage {
             lit(Timestamp.from(importedAt)).as(Columns.IMPORTED_AT));
     List<Column> select = new ArrayList<>(bookkeeping);
     Arrays.stream(valueColumns).map(c -> col(c)).forEach(select::add);
-    Dataset<Row> rows = RawRows.assignIds(mapped, valueColumns).select(select.toArray(new Column[0]));
-    long read = mapped.count();
+    Dataset<Row> rows =
+        RawRows.assignIds(mapped, valueColumns).select(select.toArray(new Column[0])).persist(StorageLevel.MEMORY_AND_DISK());
+    long read = rows.count();
     long inserted = lake.insertNew(table, rows, List.of(Columns.RAW_ID));
+    rows.unpersist();
     LOG.info("{}: {} rows read, {} new, {} already imported", table, read, inserted, read - inserted);
     report
         .rowsIn(report.rowsIn() + read)
