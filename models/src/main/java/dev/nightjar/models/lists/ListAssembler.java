@@ -1,0 +1,285 @@
+package dev.nightjar.models.lists;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Assembles one user's final top-k list from a pool of blended candidates (already filtered by the
+ * business rules): MMR diversity re-ranking with a per-category cap for the exploitation part,
+ * Thompson-sampled exploration slots at fixed ranks, and a readable reason for every row. Plain
+ * Java, one user at a time, deterministic for a given seed.
+ *
+ * <p>Exploration: E = {@code exploreRanks.size()} slots. The categories of the first k − E
+ * exploitation items are excluded; for each slot a category is drawn by Thompson sampling (one draw
+ * from each remaining category's Beta posterior, the largest wins) and its best pool item not yet
+ * listed fills the slot. Its {@code propensity} is the probability that the category wins, estimated
+ * with {@code propensitySamples} further draws (floored at one win), conditional on the slots filled
+ * before it. Exploitation rows have propensity 1. A slot with no explorable category is filled by
+ * exploitation.
+ *
+ * <pre>{@code
+ * List<Recommendation> list = ListAssembler.assemble(pool, history, beliefs, seed, ListAssembler.Params.defaults());
+ * }</pre>
+ */
+public final class ListAssembler {
+  public static final String SOURCE_EXPLORE = "explore";
+  public static final String SOURCE_TRENDING = "trending";
+  public static final String SOURCE_CONTENT = "content";
+  public static final String SOURCE_REPURCHASE = "repurchase";
+
+  private ListAssembler() {}
+
+  /**
+   * A blended candidate.
+   *
+   * @param vector unit-length item embedding, or null when the item has none (then it counts as dissimilar)
+   * @param score blended score (higher is better)
+   * @param source the source contributing most to the score ({@code als}, {@code content}, {@code trending}, …)
+   */
+  public record Candidate(String itemId, String title, String category, float[] vector, double score, String source) {}
+
+  /** An item from the user's history; {@code purchased} picks "bought" over "viewed" in reasons. */
+  public record HistoryItem(String itemId, String title, float[] vector, boolean purchased) {}
+
+  /** Beta posterior of the user's interest in a category (prior plus the user's own counts). */
+  public record CategoryBelief(String category, double alpha, double beta) {}
+
+  /**
+   * @param k list length
+   * @param mmrLambda 1 = order by score only; lower trades score for diversity (MMR)
+   * @param categoryCap at most this many exploitation items per category
+   * @param exploreRanks 1-based ranks reserved for exploration (empty = pure exploitation)
+   * @param propensitySamples Thompson draws used to estimate each exploration row's propensity
+   */
+  public record Params(int k, double mmrLambda, int categoryCap, List<Integer> exploreRanks, int propensitySamples) {
+    public static final int DEFAULT_K = 50;
+    public static final double DEFAULT_MMR_LAMBDA = 0.8;
+    public static final int DEFAULT_CATEGORY_CAP = 20;
+    public static final int DEFAULT_PROPENSITY_SAMPLES = 1000;
+
+    public Params {
+      if (k < 1) {
+        throw new IllegalArgumentException("k must be >= 1, got " + k);
+      }
+      if (!(mmrLambda >= 0 && mmrLambda <= 1)) {
+        throw new IllegalArgumentException("mmrLambda must be in [0, 1], got " + mmrLambda);
+      }
+      if (categoryCap < 1) {
+        throw new IllegalArgumentException("categoryCap must be >= 1, got " + categoryCap);
+      }
+      if (propensitySamples < 1) {
+        throw new IllegalArgumentException("propensitySamples must be >= 1, got " + propensitySamples);
+      }
+      exploreRanks = List.copyOf(new java.util.TreeSet<>(exploreRanks));
+      for (int r : exploreRanks) {
+        if (r < 1 || r > k) {
+          throw new IllegalArgumentException("explore ranks must be within 1.." + k + ", got " + r);
+        }
+      }
+    }
+
+    public static Params defaults() {
+      return new Params(DEFAULT_K, DEFAULT_MMR_LAMBDA, DEFAULT_CATEGORY_CAP, List.of(), DEFAULT_PROPENSITY_SAMPLES);
+    }
+  }
+
+  /** One row of the final list. */
+  public record Recommendation(
+      int rank, String itemId, double score, String source, String reason, List<String> reasonItemIds, double propensity) {}
+
+  public static List<Recommendation> assemble(
+      List<Candidate> pool, List<HistoryItem> history, List<CategoryBelief> beliefs, long seed, Params p) {
+    List<Candidate> ordered = new ArrayList<>(pool);
+    ordered.sort(Comparator.comparingDouble(Candidate::score).reversed().thenComparing(Candidate::itemId));
+    int explore = p.exploreRanks().size();
+    List<Candidate> exploit = mmr(ordered, p.k(), p.mmrLambda(), p.categoryCap());
+
+    Set<String> exploitCategories = new HashSet<>();
+    for (Candidate c : exploit.subList(0, Math.max(0, Math.min(exploit.size(), p.k() - explore)))) {
+      exploitCategories.add(c.category());
+    }
+    List<Pick> picks = explore(ordered, beliefs, exploitCategories, explore, seed, p.propensitySamples());
+    Set<String> pickedCategories = new HashSet<>();
+    Set<String> pickedItems = new HashSet<>();
+    for (Pick pick : picks) {
+      pickedCategories.add(pick.candidate().category());
+      pickedItems.add(pick.candidate().itemId());
+    }
+    List<Candidate> exploitFinal = new ArrayList<>();
+    for (Candidate c : exploit) {
+      if (exploitFinal.size() + picks.size() >= p.k()) {
+        break;
+      }
+      if (!pickedItems.contains(c.itemId()) && (c.category() == null || !pickedCategories.contains(c.category()))) {
+        exploitFinal.add(c);
+      }
+    }
+
+    List<Recommendation> out = new ArrayList<>();
+    int nextExploit = 0;
+    int nextPick = 0;
+    int total = exploitFinal.size() + picks.size();
+    for (int rank = 1; rank <= total; rank++) {
+      boolean exploreSlot = p.exploreRanks().contains(rank) && nextPick < picks.size();
+      if (exploreSlot || nextExploit >= exploitFinal.size()) {
+        Pick pick = picks.get(nextPick++);
+        Candidate c = pick.candidate();
+        out.add(new Recommendation(rank, c.itemId(), c.score(), SOURCE_EXPLORE, "exploring: " + c.category(), List.of(), pick.propensity()));
+      } else {
+        Candidate c = exploitFinal.get(nextExploit++);
+        out.add(explain(rank, c, history));
+      }
+    }
+    return out;
+  }
+
+  /** Greedy maximal marginal relevance with a per-category cap; λ = 1 keeps score order. */
+  static List<Candidate> mmr(List<Candidate> ordered, int k, double lambda, int categoryCap) {
+    List<Candidate> selected = new ArrayList<>();
+    Map<String, Integer> perCategory = new HashMap<>();
+    double top = ordered.isEmpty() ? 1 : Math.max(Math.abs(ordered.get(0).score()), 1e-12);
+    double[] maxSim = new double[ordered.size()];
+    boolean[] used = new boolean[ordered.size()];
+    while (selected.size() < k) {
+      int best = -1;
+      double bestValue = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < ordered.size(); i++) {
+        Candidate c = ordered.get(i);
+        if (used[i] || (c.category() != null && perCategory.getOrDefault(c.category(), 0) >= categoryCap)) {
+          continue;
+        }
+        double value = lambda * (c.score() / top) - (1 - lambda) * maxSim[i];
+        if (value > bestValue) {
+          bestValue = value;
+          best = i;
+        }
+      }
+      if (best < 0) {
+        break;
+      }
+      Candidate chosen = ordered.get(best);
+      used[best] = true;
+      selected.add(chosen);
+      if (chosen.category() != null) {
+        perCategory.merge(chosen.category(), 1, Integer::sum);
+      }
+      if (lambda < 1 && chosen.vector() != null) {
+        for (int i = 0; i < ordered.size(); i++) {
+          if (!used[i] && ordered.get(i).vector() != null) {
+            maxSim[i] = Math.max(maxSim[i], dot(chosen.vector(), ordered.get(i).vector()));
+          }
+        }
+      }
+    }
+    return selected;
+  }
+
+  private record Pick(Candidate candidate, double propensity) {}
+
+  private static List<Pick> explore(
+      List<Candidate> ordered, List<CategoryBelief> beliefs, Set<String> excluded, int slots, long seed, int samples) {
+    List<Pick> picks = new ArrayList<>();
+    if (slots == 0) {
+      return picks;
+    }
+    Map<String, Candidate> bestInCategory = new HashMap<>();
+    for (Candidate c : ordered) {
+      if (c.category() != null && !excluded.contains(c.category())) {
+        bestInCategory.putIfAbsent(c.category(), c);
+      }
+    }
+    List<CategoryBelief> open = new ArrayList<>();
+    for (CategoryBelief b : beliefs) {
+      if (bestInCategory.containsKey(b.category())) {
+        open.add(b);
+      }
+    }
+    open.sort(Comparator.comparing(CategoryBelief::category));
+    SplittableRandom draws = new SplittableRandom(seed);
+    SplittableRandom estimate = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    while (picks.size() < slots && !open.isEmpty()) {
+      int chosen = thompson(draws, open);
+      int wins = 0;
+      for (int s = 0; s < samples; s++) {
+        if (thompson(estimate, open) == chosen) {
+          wins++;
+        }
+      }
+      double propensity = Math.max(wins, 1) / (double) samples;
+      picks.add(new Pick(bestInCategory.get(open.get(chosen).category()), propensity));
+      open.remove(chosen);
+    }
+    return picks;
+  }
+
+  private static int thompson(SplittableRandom random, List<CategoryBelief> open) {
+    int best = 0;
+    double bestDraw = -1;
+    for (int i = 0; i < open.size(); i++) {
+      double draw = BetaSampler.sample(random, open.get(i).alpha(), open.get(i).beta());
+      if (draw > bestDraw) {
+        bestDraw = draw;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /** The reason for an exploitation row: the history item most similar to it, in words. */
+  static Recommendation explain(int rank, Candidate c, List<HistoryItem> history) {
+    HistoryItem anchor = null;
+    double bestSim = Double.NEGATIVE_INFINITY;
+    if (c.vector() != null) {
+      for (HistoryItem h : history) {
+        if (h.vector() != null && !h.itemId().equals(c.itemId())) {
+          double sim = dot(c.vector(), h.vector());
+          if (sim > bestSim || (sim == bestSim && anchor != null && h.itemId().compareTo(anchor.itemId()) < 0)) {
+            bestSim = sim;
+            anchor = h;
+          }
+        }
+      }
+    }
+    String source = Objects.requireNonNullElse(c.source(), "als");
+    String reason;
+    List<String> ids = anchor == null ? List.of() : List.of(anchor.itemId());
+    switch (source) {
+      case SOURCE_TRENDING -> {
+        reason = c.category() == null ? "popular this week" : "popular in " + c.category() + " this week";
+        ids = List.of();
+      }
+      case SOURCE_REPURCHASE -> {
+        reason = "time to reorder " + c.title();
+        ids = List.of(c.itemId());
+      }
+      case SOURCE_CONTENT -> reason = anchor == null
+          ? "matches your interests"
+          : "similar to " + anchor.title() + (anchor.purchased() ? " you bought" : " you viewed");
+      default -> reason = anchor == null
+          ? "shoppers with tastes like yours chose this"
+          : (anchor.purchased() ? "because you bought " : "because you viewed ") + anchor.title();
+    }
+    return new Recommendation(rank, c.itemId(), c.score(), source, reason, ids, 1.0);
+  }
+
+  static double dot(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < Math.min(a.length, b.length); i++) {
+      s += a[i] * b[i];
+    }
+    return s;
+  }
+
+  /** Categories in a list, in order, for tests and reports. */
+  static List<String> categories(List<Candidate> list) {
+    return new ArrayList<>(new LinkedHashSet<>(list.stream().map(Candidate::category).toList()));
+  }
+}
