@@ -49,6 +49,8 @@ public final class TextEncoderModel {
 
   private static final Logger LOG = LoggerFactory.getLogger(TextEncoderModel.class);
   private static final ConcurrentMap<Device, TextEncoderModel> LOADED = new ConcurrentHashMap<>();
+  /** Device choices by setting: asking the engine for GPUs is slow and logs, so once per JVM. */
+  private static final ConcurrentMap<String, Device> DEVICES = new ConcurrentHashMap<>();
   private static Path filesDir;
 
   private final ZooModel<NDList, NDList> model;
@@ -64,7 +66,8 @@ public final class TextEncoderModel {
 
   /** The model on the device {@link DeviceSelection} picks for {@code deviceSetting}; loaded on first use. */
   public static TextEncoderModel get(String deviceSetting) {
-    return get(DeviceSelection.forEngine(deviceSetting, engine()));
+    String setting = DeviceSelection.normalise(deviceSetting);
+    return get(DEVICES.computeIfAbsent(setting, s -> DeviceSelection.forEngine(s, engine())));
   }
 
   /** The model on {@code device}; loaded on first use, then shared by the whole JVM. */

@@ -1,0 +1,41 @@
+package dev.nightjar.models.text;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nightjar.transforms.testing.SparkTestBase;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+class EmbeddingBenchmarkTest {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddingBenchmarkTest.class);
+  private static final Pattern LINE = Pattern.compile(
+      "embedding: batched \\d+/s, batch1 \\d+/s, langchain4j \\d+/s, speedup \\d+\\.\\d{2}, min-cosine \\d\\.\\d{5}");
+
+  @Test
+  void smallRunAgreesWithLangchain4jAndPrintsTheLine() throws Exception {
+    EmbeddingBenchmark.Result result = EmbeddingBenchmark.run(
+        new EmbeddingBenchmark.Params(Optional.empty(), 40, new EmbeddingParams(8, 128, "cpu")));
+
+    assertEquals("generated", result.textSource());
+    assertEquals(40, result.textCount());
+    assertTrue(result.agrees(), result.line());
+    assertTrue(LINE.matcher(result.line()).matches(), result.line());
+  }
+
+  /** The real benchmark: {@code -Dnightjar.bench=true}. */
+  @Test
+  @EnabledIfSystemProperty(named = "nightjar.bench", matches = "true")
+  void benchmark() throws Exception {
+    EmbeddingBenchmark.Result result = EmbeddingBenchmark.run(EmbeddingBenchmark.Params.defaults(SparkTestBase.sharedDir()));
+
+    LOG.info("{} ({} {} texts, mean {} tokens, max {}, {} cores: batched {}/s per core)", result.line(),
+        result.textCount(), result.textSource(), String.format("%.1f", result.meanTokens()), result.maxTokens(),
+        result.cores(), Math.round(result.batchedPerSecond() / result.cores()));
+    assertTrue(result.agrees(), result.line());
+  }
+}
