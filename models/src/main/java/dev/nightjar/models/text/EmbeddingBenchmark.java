@@ -6,6 +6,7 @@ import ai.djl.translate.TranslateException;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -41,20 +42,25 @@ public final class EmbeddingBenchmark {
 
   /**
    * @param sharedDir the shared folder holding {@code datasets/online-retail}, if any
-   * @param textCount how many distinct texts to embed (each way embeds all of them)
+   * @param textCount how many texts to embed (each way embeds all of them); fewer when the data set runs out
+   * @param descriptionsPerText how many distinct descriptions (or titles) each text joins with ", ": 1 gives
+   *     short texts (~8 tokens on Online Retail), 4 gives ~30 tokens
    * @param encoder batch size, max length and device of Nightjar's encoder
    */
-  public record Params(Optional<Path> sharedDir, int textCount, EmbeddingParams encoder) {
+  public record Params(Optional<Path> sharedDir, int textCount, int descriptionsPerText, EmbeddingParams encoder) {
     public Params {
       if (textCount < 1) {
         throw new IllegalArgumentException("textCount is " + textCount + "; use at least 1 (default "
             + DEFAULT_TEXT_COUNT + ")");
       }
+      if (descriptionsPerText < 1) {
+        throw new IllegalArgumentException("descriptionsPerText is " + descriptionsPerText + "; use at least 1");
+      }
     }
 
-    /** {@value #DEFAULT_TEXT_COUNT} texts, the encoder's defaults. */
+    /** {@value #DEFAULT_TEXT_COUNT} single descriptions, the encoder's defaults. */
     public static Params defaults(Optional<Path> sharedDir) {
-      return new Params(sharedDir, DEFAULT_TEXT_COUNT, EmbeddingParams.defaults());
+      return new Params(sharedDir, DEFAULT_TEXT_COUNT, 1, EmbeddingParams.defaults());
     }
   }
 
@@ -90,9 +96,10 @@ public final class EmbeddingBenchmark {
     TextEncoderModel.engine();
     Path retail = p.sharedDir().map(dir -> dir.resolve(SampleItemTexts.ONLINE_RETAIL_BY_DAY)).orElse(null);
     boolean realTexts = retail != null && Files.isDirectory(retail);
-    List<String> texts = realTexts
-        ? SampleItemTexts.onlineRetailDescriptions(p.sharedDir().get(), p.textCount())
-        : SampleItemTexts.generatedTitles(p.textCount(), GENERATED_TITLES_SEED);
+    int pieces = p.textCount() * p.descriptionsPerText();
+    List<String> texts = joined(p.descriptionsPerText(), realTexts
+        ? SampleItemTexts.onlineRetailDescriptions(p.sharedDir().get(), pieces)
+        : SampleItemTexts.generatedTitles(pieces, GENERATED_TITLES_SEED));
     List<String> warmup = texts.subList(0, Math.min(WARMUP_TEXTS, texts.size()));
     EmbeddingParams encoder = p.encoder();
     TextEncoderModel model = TextEncoderModel.get(encoder.device());
@@ -138,6 +145,15 @@ public final class EmbeddingBenchmark {
         rate(texts.size(), langchain4jNanos), minCosine(batched, reference));
     LOG.info("{}", result.line());
     return result;
+  }
+
+  /** Consecutive groups of {@code size} pieces joined with ", "; an incomplete last group is dropped. */
+  private static List<String> joined(int size, List<String> pieces) {
+    List<String> texts = new ArrayList<>();
+    for (int from = 0; from + size <= pieces.size(); from += size) {
+      texts.add(String.join(", ", pieces.subList(from, from + size)));
+    }
+    return texts;
   }
 
   private static int[] tokenCounts(TextEncoderModel model, int maxLength, List<String> texts) {

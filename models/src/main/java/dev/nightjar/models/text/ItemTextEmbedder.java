@@ -58,9 +58,8 @@ public final class ItemTextEmbedder {
    */
   public static Dataset<Row> embed(Dataset<Row> in, String idCol, String textCol, EmbeddingParams p) {
     StructType outSchema = outputSchema(in.schema(), idCol, textCol);
-    LOG.info("embedding column {} keyed by {} with {} (batch {}, max {} tokens, device {}) over {} partitions",
-        textCol, idCol, EmbeddingParams.MODEL_VERSION, p.batchSize(), p.maxLength(), p.device(),
-        in.rdd().getNumPartitions());
+    LOG.info("embedding column {} keyed by {} with {} (batch {}, max {} tokens, device {})",
+        textCol, idCol, EmbeddingParams.MODEL_VERSION, p.batchSize(), p.maxLength(), p.device());
     return in.select(in.col(idCol), in.col(textCol))
         .mapPartitions(new EmbedPartition(p), Encoders.row(outSchema));
   }

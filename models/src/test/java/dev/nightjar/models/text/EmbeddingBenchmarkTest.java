@@ -19,7 +19,7 @@ class EmbeddingBenchmarkTest {
   @Test
   void smallRunAgreesWithLangchain4jAndPrintsTheLine() throws Exception {
     EmbeddingBenchmark.Result result = EmbeddingBenchmark.run(
-        new EmbeddingBenchmark.Params(Optional.empty(), 40, new EmbeddingParams(8, 128, "cpu")));
+        new EmbeddingBenchmark.Params(Optional.empty(), 40, 1, new EmbeddingParams(8, 128, "cpu")));
 
     assertEquals("generated", result.textSource());
     assertEquals(40, result.textCount());
@@ -27,12 +27,32 @@ class EmbeddingBenchmarkTest {
     assertTrue(LINE.matcher(result.line()).matches(), result.line());
   }
 
-  /** The real benchmark: {@code -Dnightjar.bench=true}. */
+  @Test
+  void joinsDescriptionsIntoLongerTexts() throws Exception {
+    EmbeddingBenchmark.Result result = EmbeddingBenchmark.run(
+        new EmbeddingBenchmark.Params(Optional.empty(), 10, 4, new EmbeddingParams(8, 128, "cpu")));
+
+    assertEquals(10, result.textCount());
+    assertTrue(result.meanTokens() > 20, "4 titles of ~6 tokens and 3 commas: " + result.meanTokens());
+    assertTrue(result.agrees(), result.line());
+  }
+
+  /** The real benchmark on short texts (single descriptions): {@code -Dnightjar.bench=true}. */
   @Test
   @EnabledIfSystemProperty(named = "nightjar.bench", matches = "true")
   void benchmark() throws Exception {
-    EmbeddingBenchmark.Result result = EmbeddingBenchmark.run(EmbeddingBenchmark.Params.defaults(SparkTestBase.sharedDir()));
+    report(EmbeddingBenchmark.run(EmbeddingBenchmark.Params.defaults(SparkTestBase.sharedDir())));
+  }
 
+  /** The real benchmark on ~30-token texts (4 descriptions each): {@code -Dnightjar.bench=true}. */
+  @Test
+  @EnabledIfSystemProperty(named = "nightjar.bench", matches = "true")
+  void benchmarkLongerTexts() throws Exception {
+    report(EmbeddingBenchmark.run(
+        new EmbeddingBenchmark.Params(SparkTestBase.sharedDir(), 1000, 4, EmbeddingParams.defaults())));
+  }
+
+  private static void report(EmbeddingBenchmark.Result result) {
     LOG.info("{} ({} {} texts, mean {} tokens, max {}, {} cores: batched {}/s per core)", result.line(),
         result.textCount(), result.textSource(), String.format("%.1f", result.meanTokens()), result.maxTokens(),
         result.cores(), Math.round(result.batchedPerSecond() / result.cores()));
