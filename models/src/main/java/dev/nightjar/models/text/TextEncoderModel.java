@@ -46,6 +46,13 @@ public final class TextEncoderModel {
   static final String MODEL_RESOURCE = "all-minilm-l6-v2.onnx";
   static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
   private static final String MODEL_NAME = "all-minilm-l6-v2";
+  /**
+   * ONNX Runtime threads per forward pass. One: each caller (each Spark task) computes on its own core and
+   * Spark's task slots give the parallelism; ONNX Runtime's default (a pool of one spinning thread per core)
+   * oversubscribes the cores when several tasks run, and was 1.8× slower even for a single caller on this
+   * shared 2-core machine.
+   */
+  public static final int INTRA_OP_THREADS = 1;
 
   private static final Logger LOG = LoggerFactory.getLogger(TextEncoderModel.class);
   private static final ConcurrentMap<Device, TextEncoderModel> LOADED = new ConcurrentHashMap<>();
@@ -124,6 +131,7 @@ public final class TextEncoderModel {
             .optDevice(device)
             .optModelPath(dir)
             .optModelName(MODEL_NAME)
+            .optOption("intraOpNumThreads", String.valueOf(INTRA_OP_THREADS))
             .build();
     try {
       TextEncoderModel loaded = new TextEncoderModel(criteria.loadModel(), dir.resolve(TOKENIZER_RESOURCE));

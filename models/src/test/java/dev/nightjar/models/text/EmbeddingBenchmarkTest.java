@@ -53,9 +53,9 @@ class EmbeddingBenchmarkTest {
   }
 
   private static void report(EmbeddingBenchmark.Result result) {
-    LOG.info("{} ({} {} texts, mean {} tokens, max {}, {} cores: batched {}/s per core)", result.line(),
+    LOG.info("{} ({} {} texts, mean {} tokens, max {}, {} cores; batched {} texts per CPU-second)", result.line(),
         result.textCount(), result.textSource(), String.format("%.1f", result.meanTokens()), result.maxTokens(),
-        result.cores(), Math.round(result.batchedPerSecond() / result.cores()));
+        result.cores(), Math.round(result.batchedPerCpuSecond()));
     assertTrue(result.agrees(), result.line());
   }
 }
