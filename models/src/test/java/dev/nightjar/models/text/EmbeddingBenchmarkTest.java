@@ -44,12 +44,17 @@ class EmbeddingBenchmarkTest {
     report(EmbeddingBenchmark.run(EmbeddingBenchmark.Params.defaults(SparkTestBase.sharedDir())));
   }
 
-  /** The real benchmark on ~30-token texts (4 descriptions each): {@code -Dnightjar.bench=true}. */
+  /**
+   * The real benchmark on ~30-token texts (4 descriptions each), at batch 64 and at batch 16 (the better size
+   * for such texts here): {@code -Dnightjar.bench=true}.
+   */
   @Test
   @EnabledIfSystemProperty(named = "nightjar.bench", matches = "true")
   void benchmarkLongerTexts() throws Exception {
-    report(EmbeddingBenchmark.run(
-        new EmbeddingBenchmark.Params(SparkTestBase.sharedDir(), 1000, 4, EmbeddingParams.defaults())));
+    for (int batchSize : new int[] {EmbeddingParams.DEFAULT_BATCH_SIZE, 16}) {
+      report(EmbeddingBenchmark.run(new EmbeddingBenchmark.Params(SparkTestBase.sharedDir(), 1000, 4,
+          new EmbeddingParams(batchSize, EmbeddingParams.DEFAULT_MAX_LENGTH, EmbeddingParams.DEFAULT_DEVICE))));
+    }
   }
 
   private static void report(EmbeddingBenchmark.Result result) {
