@@ -97,7 +97,7 @@ public final class TextEncoderModel {
   }
 
   /** The shared translator truncating to {@code maxLength} tokens. */
-  public TextEncoder encoder(int maxLength) {
+  private TextEncoder encoder(int maxLength) {
     return encodersByMaxLength.computeIfAbsent(maxLength, length -> new TextEncoder(tokenizer(length), inputNames));
   }
 

@@ -41,6 +41,12 @@ class TextEncoderModelTest {
   }
 
   @Test
+  void modelTakesTheThreeBertInputs() {
+    assertEquals(List.of(TextEncoder.INPUT_IDS, TextEncoder.ATTENTION_MASK, TextEncoder.TOKEN_TYPE_IDS),
+        TextEncoderModel.get(Device.cpu()).inputNames());
+  }
+
+  @Test
   void vectorsHave384UnitNormDimensions() throws Exception {
     float[][] vectors = predictor.predict(List.of("red mug", "WHITE HANGING HEART T-LIGHT HOLDER", ""));
 
