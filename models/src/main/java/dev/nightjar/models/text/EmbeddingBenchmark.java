@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * EmbeddingBenchmark.Result result = EmbeddingBenchmark.run(EmbeddingBenchmark.Params.defaults(sharedDir));
- * String line = result.line();   // embedding: batched 650/s, batch1 200/s, langchain4j 190/s, speedup 3.42, min-cosine 0.99999
+ * String line = result.line();   // e.g. "embedding: batched 241/s, batch1 154/s, langchain4j 69/s, speedup 3.50, min-cosine 1.00000"
  * }</pre>
  *
  * <p>Needs {@code dev.langchain4j:langchain4j-embeddings} at run time (an optional dependency of this module).

@@ -8,9 +8,8 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Encodes texts in batches of similar length, so little of each batch is padding (on short product
- * descriptions this is ~1.6× faster than batches in arrival order), and returns the vectors in the texts'
- * order.
+ * Encodes texts in batches of similar length, so little of each batch is padding (DESIGN measured ~1.6× over
+ * batches in arrival order on short product descriptions), and returns the vectors in the texts' order.
  *
  * <pre>{@code
  * try (Predictor<List<String>, float[][]> predictor = TextEncoderModel.get("auto").newPredictor(128)) {
