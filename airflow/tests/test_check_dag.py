@@ -43,7 +43,7 @@ class CheckDagTest(unittest.TestCase):
     def test_real_dag_passes(self):
         result = self.run_checker()
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-        self.assertEqual(result.stdout.strip(), "check_dag: OK (4 tasks)")
+        self.assertEqual(result.stdout.strip(), "check_dag: OK (5 tasks)")
 
     def test_render_writes_the_exact_spark_submit_arguments(self):
         out = self.temp_dir / "tasks.json"
@@ -53,12 +53,16 @@ class CheckDagTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         tasks = json.loads(out.read_text())["tasks"]
         self.assertEqual(
-            [task["task_id"] for task in tasks], ["ingest", "interactions", "train", "recommend"]
+            [task["task_id"] for task in tasks],
+            ["ingest", "embed-items", "interactions", "train", "recommend"],
         )
-        self.assertEqual([task["upstream"] for task in tasks], [[], ["ingest"], ["interactions"], ["train"]])
+        self.assertEqual(
+            [task["upstream"] for task in tasks],
+            [[], ["ingest"], ["embed-items"], ["interactions"], ["train"]],
+        )
         self.assertEqual({task["java_class"] for task in tasks}, {"dev.nightjar.jobs.Nightjar"})
         self.assertEqual(
-            tasks[2]["application_args"],
+            tasks[3]["application_args"],
             ["train", "--date", "2026-03-05", "--lakehouse", "/data/nightjar/lakehouse", "--conf", "c.conf"],
         )
 

@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ImportCommand.class,
       StageCommand.Ingest.class,
+      StageCommand.EmbedItems.class,
       StageCommand.Interactions.class,
       StageCommand.Train.class,
       StageCommand.Recommend.class,

@@ -1,5 +1,6 @@
 package dev.nightjar.jobs.cli;
 
+import dev.nightjar.models.text.ItemTextEmbedder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,7 +14,9 @@ import picocli.CommandLine.Parameters;
 /** Runs Spark SQL over the lakehouse tables, each registered as a view named after it. */
 @Command(name = "sql", mixinStandardHelpOptions = true,
     description = {"Run Spark SQL over the lakehouse tables (each table is a view of the same name) and print the result.",
-        "Example: nightjar sql \"SELECT reason, count(*) AS n FROM quarantine GROUP BY reason ORDER BY n DESC\""})
+        "Example: nightjar sql \"SELECT reason, count(*) AS n FROM quarantine GROUP BY reason ORDER BY n DESC\"",
+        "Text functions: embed_text(text) -> ARRAY<FLOAT> (the item encoder) and cosine(a, b), e.g.",
+        "  nightjar sql \"SELECT e.item_id, e.text FROM item_embeddings e ORDER BY cosine(e.vector, embed_text('garden hose')) DESC LIMIT 5\""})
 public final class SqlCommand implements Callable<Integer> {
   public enum Format { table, csv, json }
 
@@ -32,6 +35,7 @@ public final class SqlCommand implements Callable<Integer> {
   public Integer call() {
     common.withContext("nightjar sql", ctx -> {
       ctx.lake().registerViews();
+      ItemTextEmbedder.registerSqlFunctions(ctx.spark());
       Dataset<Row> result = ctx.spark().sql(query);
       List<Row> rows = result.limit(limit).collectAsList();
       List<String> header = Arrays.asList(result.columns());

@@ -38,6 +38,15 @@ public abstract class StageCommand implements Callable<Integer> {
     }
   }
 
+  @Command(name = "embed-items", mixinStandardHelpOptions = true,
+      description = {"Embed item text (title, category, brand, description; see nightjar.embedding.template) with the",
+          "all-MiniLM-L6-v2 sentence encoder through DJL, offline; only new or changed items are embedded."})
+  public static final class EmbedItems extends StageCommand {
+    public EmbedItems() {
+      super("embed-items");
+    }
+  }
+
   @Command(name = "interactions", mixinStandardHelpOptions = true,
       description = "Weighted, time-decayed user x item interactions over the look-back window ending at D (bots left out).")
   public static final class Interactions extends StageCommand {

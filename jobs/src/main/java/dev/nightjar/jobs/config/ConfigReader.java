@@ -125,6 +125,10 @@ public final class ConfigReader {
     return text;
   }
 
+  public String getString(String key, String defaultValue) {
+    return raw(key, defaultValue, "text");
+  }
+
   /** Every {@code spark.*} setting, for the session builder. */
   public Map<String, String> sparkSettings() {
     Map<String, String> spark = new TreeMap<>();

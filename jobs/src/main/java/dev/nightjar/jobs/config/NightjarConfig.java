@@ -1,8 +1,11 @@
 package dev.nightjar.jobs.config;
 
 import dev.nightjar.models.cf.AlsParams;
+import dev.nightjar.models.text.DeviceSelection;
+import dev.nightjar.models.text.EmbeddingParams;
 import dev.nightjar.transforms.EventTypes;
 import dev.nightjar.transforms.IngestParams;
+import dev.nightjar.transforms.ItemText;
 import dev.nightjar.transforms.InteractionParams;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -29,7 +32,20 @@ public record NightjarConfig(
     InteractionParams interactions,
     AlsParams als,
     RecommendSettings recommend,
+    EmbeddingSettings embedding,
     Map<String, String> spark) {
+
+  /**
+   * Settings of the {@code embed-items} stage.
+   *
+   * @param encoder batch size, max tokens and device of the text encoder
+   * @param template item text template over {title}, {category}, {brand}, {description}
+   */
+  public record EmbeddingSettings(EmbeddingParams encoder, String template) {
+    public EmbeddingSettings {
+      ItemText.validate(template);
+    }
+  }
 
   /** Settings of the {@code recommend} stage. */
   public record RecommendSettings(int k) {
@@ -78,7 +94,14 @@ public record NightjarConfig(
             r.getInt("nightjar.als.numBlocks", AlsParams.DEFAULT_NUM_BLOCKS, 0, 100_000));
     RecommendSettings recommend =
         new RecommendSettings(r.getInt("nightjar.recommend.k", RecommendSettings.DEFAULT_K, 1, 10_000));
-    return new NightjarConfig(ingest, interactions, als, recommend, r.sparkSettings());
+    EmbeddingSettings embedding =
+        new EmbeddingSettings(
+            new EmbeddingParams(
+                r.getInt("nightjar.embedding.batchSize", EmbeddingParams.DEFAULT_BATCH_SIZE, 1, EmbeddingParams.MAX_BATCH_SIZE),
+                r.getInt("nightjar.embedding.maxLength", EmbeddingParams.DEFAULT_MAX_LENGTH, 2, EmbeddingParams.MODEL_MAX_LENGTH),
+                r.getChoice(DeviceSelection.CONFIG_KEY, EmbeddingParams.DEFAULT_DEVICE, DeviceSelection.ALLOWED)),
+            r.getString("nightjar.embedding.template", ItemText.DEFAULT_TEMPLATE));
+    return new NightjarConfig(ingest, interactions, als, recommend, embedding, r.sparkSettings());
   }
 
   /** Every known key with its allowed values and default. */

@@ -16,12 +16,13 @@ public final class Tables {
   public static final String ITEM_INDEX = "item_index";
   public static final String ALS_USER_FACTORS = "als_user_factors";
   public static final String ALS_ITEM_FACTORS = "als_item_factors";
+  public static final String ITEM_EMBEDDINGS = "item_embeddings";
   public static final String RECOMMENDATIONS = "recommendations";
   public static final String RUN_REPORT = "run_report";
 
   /** Every table, in data-flow order. */
   public static final List<String> ALL =
       List.of(
-          RAW_EVENTS, RAW_ITEMS, EVENTS, QUARANTINE, ITEMS, INTERACTIONS, USER_INDEX, ITEM_INDEX,
+          RAW_EVENTS, RAW_ITEMS, EVENTS, QUARANTINE, ITEMS, ITEM_EMBEDDINGS, INTERACTIONS, USER_INDEX, ITEM_INDEX,
           ALS_USER_FACTORS, ALS_ITEM_FACTORS, RECOMMENDATIONS, RUN_REPORT);
 }

@@ -13,7 +13,7 @@ public final class Pipeline {
 
   /** Stage names in run order, as the CLI and the Airflow DAG call them. */
   public static final List<String> STAGES =
-      List.of(IngestStage.NAME, InteractionsStage.NAME, TrainStage.NAME, RecommendStage.NAME);
+      List.of(IngestStage.NAME, EmbedItemsStage.NAME, InteractionsStage.NAME, TrainStage.NAME, RecommendStage.NAME);
 
   private Pipeline() {}
 
@@ -24,6 +24,7 @@ public final class Pipeline {
     RunReport report =
         switch (stage) {
           case IngestStage.NAME -> IngestStage.run(ctx, date);
+          case EmbedItemsStage.NAME -> EmbedItemsStage.run(ctx, date);
           case InteractionsStage.NAME -> InteractionsStage.run(ctx, date);
           case TrainStage.NAME -> TrainStage.run(ctx, date);
           case RecommendStage.NAME -> RecommendStage.run(ctx, date);
@@ -39,7 +40,8 @@ public final class Pipeline {
     for (String stage : STAGES) {
       RunReport report = runStage(stage, ctx, date);
       reports.add(report);
-      if (RunReport.STATUS_NO_DATA.equals(report.status()) && !stage.equals(IngestStage.NAME)) {
+      if (RunReport.STATUS_NO_DATA.equals(report.status())
+          && !stage.equals(IngestStage.NAME) && !stage.equals(EmbedItemsStage.NAME)) {
         LOG.warn("No data after {} for {}: later stages skipped, earlier nights' lists stay in place", stage, date);
         break;
       }
