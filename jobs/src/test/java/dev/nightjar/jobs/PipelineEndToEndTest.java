@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -38,7 +39,7 @@ class PipelineEndToEndTest extends SparkTestBase {
   static final LocalDate D = SHOP.lastDay();
   static final Instant IMPORTED_AT = D.plusDays(1).atStartOfDay().toInstant(java.time.ZoneOffset.UTC);
   static final List<String> OUTPUT_TABLES =
-      List.of(Tables.EVENTS, Tables.QUARANTINE, Tables.ITEMS, Tables.INTERACTIONS, Tables.USER_INDEX, Tables.ITEM_INDEX,
+      List.of(Tables.EVENTS, Tables.QUARANTINE, Tables.ITEMS, Tables.ITEM_EMBEDDINGS, Tables.INTERACTIONS, Tables.USER_INDEX, Tables.ITEM_INDEX,
           Tables.ALS_USER_FACTORS, Tables.ALS_ITEM_FACTORS, Tables.RECOMMENDATIONS);
 
   static Path data;
@@ -100,7 +101,9 @@ class PipelineEndToEndTest extends SparkTestBase {
     RunReport reimport = ImportStage.importCsv(ctx, shop.eventsCsv(), shop.itemsCsv(), IMPORTED_AT.plusSeconds(3600));
     assertEquals("0", reimport.details().get("event_rows_new"), reimport.details().toString());
     assertEquals("0", reimport.details().get("item_rows_new"), reimport.details().toString());
-    Pipeline.nightly(ctx, D);
+    List<RunReport> rerun = Pipeline.nightly(ctx, D);
+    assertEquals(Long.toString(SHOP.items()), firstNight.get(1).details().get("embedded"), "the first night embeds every item");
+    assertEquals("0", rerun.get(1).details().get("embedded"), "an unchanged catalogue embeds nothing");
     Map<String, List<String>> after = snapshot();
     for (String table : OUTPUT_TABLES) {
       assertEquals(before.get(table).size(), after.get(table).size(), table + " row count");
@@ -134,6 +137,20 @@ class PipelineEndToEndTest extends SparkTestBase {
       assertTrue(rows > 0, query + " returned no rows");
     }
     assertEquals(0, spark().sql("SELECT * FROM run_report WHERE stage = 'ingest' AND rows_in != rows_accepted + rows_quarantined").count());
+  }
+
+  @Test
+  @Order(7)
+  void anEditedTitleReembedsOnlyThatItem() throws Exception {
+    Path edited = tempDir.resolve("edited_items.csv");
+    Files.writeString(edited, "item_id,title,category\nI001,Solar powered garden lantern,Garden\n");
+    ImportStage.importCsv(ctx, null, edited, IMPORTED_AT.plusSeconds(7200));
+    dev.nightjar.jobs.stages.IngestStage.run(ctx, D);
+    RunReport embed = dev.nightjar.jobs.stages.EmbedItemsStage.run(ctx, D);
+    assertEquals("1", embed.details().get("embedded"), embed.details().toString());
+    Row stored = ctx.lake().read(Tables.ITEM_EMBEDDINGS).where("item_id = 'I001'").select("text", "vector").head();
+    assertEquals("Solar powered garden lantern. Garden", stored.getString(0));
+    assertEquals(384, stored.getList(1).size());
   }
 
   private static Map<String, List<String>> snapshot() {

@@ -7,6 +7,7 @@ import dev.nightjar.transforms.EventTypes;
 import dev.nightjar.transforms.IngestParams;
 import dev.nightjar.transforms.ItemText;
 import dev.nightjar.transforms.InteractionParams;
+import dev.nightjar.transforms.InterestParams;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +34,20 @@ public record NightjarConfig(
     AlsParams als,
     RecommendSettings recommend,
     EmbeddingSettings embedding,
+    ProfileSettings profiles,
     Map<String, String> spark) {
+
+  /**
+   * Settings of the {@code profiles} stage.
+   *
+   * @param interests prior strength and number of interest labels
+   * @param segments number of k-means interest segments
+   * @param seed k-means seed
+   */
+  public record ProfileSettings(InterestParams interests, int segments, long seed) {
+    public static final int DEFAULT_SEGMENTS = 8;
+    public static final long DEFAULT_SEED = 42L;
+  }
 
   /**
    * Settings of the {@code embed-items} stage.
@@ -101,7 +115,14 @@ public record NightjarConfig(
                 r.getInt("nightjar.embedding.maxLength", EmbeddingParams.DEFAULT_MAX_LENGTH, 2, EmbeddingParams.MODEL_MAX_LENGTH),
                 r.getChoice(DeviceSelection.CONFIG_KEY, EmbeddingParams.DEFAULT_DEVICE, DeviceSelection.ALLOWED)),
             r.getString("nightjar.embedding.template", ItemText.DEFAULT_TEMPLATE));
-    return new NightjarConfig(ingest, interactions, als, recommend, embedding, r.sparkSettings());
+    ProfileSettings profiles =
+        new ProfileSettings(
+            new InterestParams(
+                r.getDouble("nightjar.profiles.priorStrength", InterestParams.DEFAULT_PRIOR_STRENGTH, 0, 1_000_000),
+                r.getInt("nightjar.profiles.topCategories", InterestParams.DEFAULT_TOP_CATEGORIES, 1, 100)),
+            r.getInt("nightjar.profiles.segments", ProfileSettings.DEFAULT_SEGMENTS, 2, 1_000),
+            r.getLong("nightjar.profiles.seed", ProfileSettings.DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE));
+    return new NightjarConfig(ingest, interactions, als, recommend, embedding, profiles, r.sparkSettings());
   }
 
   /** Every known key with its allowed values and default. */

@@ -17,6 +17,9 @@ public final class Tables {
   public static final String ALS_USER_FACTORS = "als_user_factors";
   public static final String ALS_ITEM_FACTORS = "als_item_factors";
   public static final String ITEM_EMBEDDINGS = "item_embeddings";
+  public static final String USER_PROFILES = "user_profiles";
+  public static final String USER_INTERESTS = "user_interests";
+  public static final String CATEGORY_PRIORS = "category_priors";
   public static final String RECOMMENDATIONS = "recommendations";
   public static final String RUN_REPORT = "run_report";
 
@@ -24,5 +27,5 @@ public final class Tables {
   public static final List<String> ALL =
       List.of(
           RAW_EVENTS, RAW_ITEMS, EVENTS, QUARANTINE, ITEMS, ITEM_EMBEDDINGS, INTERACTIONS, USER_INDEX, ITEM_INDEX,
-          ALS_USER_FACTORS, ALS_ITEM_FACTORS, RECOMMENDATIONS, RUN_REPORT);
+          ALS_USER_FACTORS, ALS_ITEM_FACTORS, USER_PROFILES, USER_INTERESTS, CATEGORY_PRIORS, RECOMMENDATIONS, RUN_REPORT);
 }
