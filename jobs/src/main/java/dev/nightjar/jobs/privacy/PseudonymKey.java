@@ -1,0 +1,245 @@
+package dev.nightjar.jobs.privacy;
+
+import dev.nightjar.jobs.config.ConfigException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the secret key of the pseudonymous ids ({@code Pseudonyms.hmacSha256}). The key is
+ * hex text (upper or lower case, surrounding whitespace ignored) of at least {@value
+ * #MIN_KEY_BYTES} bytes, e.g. from {@code openssl rand -hex 32}. It is looked for, in this order:
+ *
+ * <ol>
+ *   <li>the environment variable {@value #ENV_KEY};
+ *   <li>a secret file: {@code secretFile} (from the job's config) or else the file named by the
+ *       environment variable {@value #ENV_KEY_FILE}. The file must not be readable or writable by
+ *       other users (POSIX permissions; group access is allowed, as with a Kubernetes secret mounted
+ *       with {@code defaultMode: 0440} and an {@code fsGroup}), otherwise loading fails;
+ *   <li>embedded runs only: {@code <lakehouse>/}{@value #LOCAL_KEY_DIR}{@code /}{@value
+ *       #LOCAL_KEY_FILE}, created on first use with {@value #GENERATED_KEY_BYTES} random bytes and
+ *       owner-only permissions, and reused afterwards.
+ * </ol>
+ *
+ * A cluster run without a key fails, naming both variables. The key is never read from the
+ * repository or the {@code conf/} files, and never logged: logs show only its {@link
+ * #fingerprint(byte[]) fingerprint}.
+ *
+ * <pre>{@code
+ * boolean embedded = spark.sparkContext().isLocal();
+ * byte[] key = PseudonymKey.load(System.getenv(), config.pseudonymKeyFile(), embedded, lakehouseRoot);
+ * }</pre>
+ */
+public final class PseudonymKey {
+  private PseudonymKey() {}
+
+  private static final Logger LOG = LoggerFactory.getLogger(PseudonymKey.class);
+
+  /** Environment variable holding the key as hex. */
+  public static final String ENV_KEY = "NIGHTJAR_PSEUDONYM_KEY";
+
+  /** Environment variable naming a file that holds the key as hex. */
+  public static final String ENV_KEY_FILE = "NIGHTJAR_PSEUDONYM_KEY_FILE";
+
+  /** The shortest key accepted: HMAC-SHA256's output length (RFC 2104 advises no less). */
+  public static final int MIN_KEY_BYTES = 32;
+
+  /** Length of the key generated for embedded runs. */
+  public static final int GENERATED_KEY_BYTES = 32;
+
+  /** Folder under the lakehouse root holding the embedded runs' generated key. */
+  public static final String LOCAL_KEY_DIR = "_secrets";
+
+  /** File name of the embedded runs' generated key. */
+  public static final String LOCAL_KEY_FILE = "pseudonym.key";
+
+  private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+  private static final String FINGERPRINT_LABEL = "nightjar-pseudonym-key-fingerprint:";
+  private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+
+  /**
+   * The key bytes, from the first source that has one (see the class comment).
+   *
+   * @param env the environment ({@code System.getenv()}; a map in tests)
+   * @param secretFile the key file named in the job's config, if any; it takes precedence over
+   *     {@value #ENV_KEY_FILE}
+   * @param embedded true for a local-master run, the only kind allowed to generate a key
+   * @param lakehouseRoot the lakehouse folder, where an embedded run keeps its generated key
+   * @throws ConfigException when no key is found on a cluster run, or a key is malformed, too short,
+   *     or kept in a file others can read
+   */
+  public static byte[] load(
+      Map<String, String> env, Optional<Path> secretFile, boolean embedded, Path lakehouseRoot) {
+    String fromEnv = env.get(ENV_KEY);
+    Optional<Path> file = secretFile.or(() -> Optional.ofNullable(env.get(ENV_KEY_FILE)).map(Path::of));
+    if (fromEnv != null) {
+      if (file.isPresent()) {
+        LOG.warn("both {} and a key file ({}) are set; using {}", ENV_KEY, file.get(), ENV_KEY);
+      }
+      return loaded(parse(fromEnv, "environment variable " + ENV_KEY), "environment variable " + ENV_KEY);
+    }
+    if (file.isPresent()) {
+      String what = secretFile.isPresent() ? "key file " + file.get() : ENV_KEY_FILE + " file " + file.get();
+      return loaded(readKeyFile(file.get(), what), what);
+    }
+    if (!embedded) {
+      throw new ConfigException(
+          "no pseudonym key: a cluster run needs the secret key of the pseudonymous ids. Set "
+              + ENV_KEY
+              + " to at least "
+              + MIN_KEY_BYTES
+              + " bytes in hex (e.g. `openssl rand -hex 32`), or "
+              + ENV_KEY_FILE
+              + " to a file holding it that only the job's user can read. The same key must reach "
+              + "serving, and changing it changes every pseudonym.");
+    }
+    Path local = localKeyPath(lakehouseRoot);
+    return loaded(localKey(local), "local key file " + local);
+  }
+
+  /** Where an embedded run keeps its generated key: {@code <lakehouse>/_secrets/pseudonym.key}. */
+  public static Path localKeyPath(Path lakehouseRoot) {
+    return lakehouseRoot.resolve(LOCAL_KEY_DIR).resolve(LOCAL_KEY_FILE);
+  }
+
+  /**
+   * A short, non-secret name of a key for logs and checks (do serving and the batch use the same
+   * key?): the first 16 hex digits of SHA-256 over a fixed label and the key.
+   */
+  public static String fingerprint(byte[] key) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(FINGERPRINT_LABEL.getBytes(StandardCharsets.US_ASCII));
+      return HexFormat.of().formatHex(sha.digest(key)).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+    }
+  }
+
+  private static byte[] loaded(byte[] key, String source) {
+    LOG.info("pseudonym key from {} ({} bytes, fingerprint {})", source, key.length, fingerprint(key));
+    return key;
+  }
+
+  /** Hex text → bytes; the messages never include the text itself. */
+  private static byte[] parse(String hex, String source) {
+    String text = hex.strip();
+    byte[] key;
+    try {
+      key = HexFormat.of().parseHex(text);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          "the pseudonym key in "
+              + source
+              + " is not hex: it must be an even number of the digits 0-9 and a-f "
+              + "(e.g. from `openssl rand -hex 32`); the value is not shown");
+    }
+    if (key.length < MIN_KEY_BYTES) {
+      throw new ConfigException(
+          "the pseudonym key in "
+              + source
+              + " is "
+              + key.length
+              + " bytes; at least "
+              + MIN_KEY_BYTES
+              + " are required (" + 2 * MIN_KEY_BYTES + " hex digits, e.g. `openssl rand -hex 32`)");
+    }
+    return key;
+  }
+
+  private static byte[] readKeyFile(Path file, String what) {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException("the " + what + " does not exist or is not a regular file");
+    }
+    checkNotShared(file, what);
+    try {
+      return parse(Files.readString(file, StandardCharsets.US_ASCII), what);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the " + what, e);
+    }
+  }
+
+  /** Refuses a key file that users other than the owner (and its group) can read or write. */
+  private static void checkNotShared(Path file, String what) {
+    PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+    if (view == null) {
+      LOG.warn("cannot check who may read the {}: its file system has no POSIX permissions", what);
+      return;
+    }
+    Set<PosixFilePermission> permissions;
+    try {
+      permissions = view.readAttributes().permissions();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the permissions of the " + what, e);
+    }
+    if (permissions.contains(PosixFilePermission.OTHERS_READ)
+        || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new ConfigException(
+          "the "
+              + what
+              + " is accessible to all users (permissions "
+              + PosixFilePermissions.toString(permissions)
+              + "); restrict it to its owner: chmod 600 "
+              + file
+              + " (Kubernetes: defaultMode 0400 on the secret volume)");
+    }
+  }
+
+  /** The embedded runs' key: read when present, otherwise generated once with owner-only access. */
+  private static byte[] localKey(Path file) {
+    String what = "local key file " + file;
+    if (Files.exists(file)) {
+      return readKeyFile(file, what);
+    }
+    byte[] key = new byte[GENERATED_KEY_BYTES];
+    new SecureRandom().nextBytes(key);
+    Path dir = file.getParent();
+    boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+    try {
+      Files.createDirectories(dir.getParent());
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectory(dir, ownerOnly(posix, OWNER_ONLY_DIR));
+      }
+      Path tmp = Files.createTempFile(dir, LOCAL_KEY_FILE, ".tmp", ownerOnly(posix, OWNER_ONLY_FILE));
+      try {
+        Files.writeString(tmp, HexFormat.of().formatHex(key) + "\n", StandardCharsets.US_ASCII);
+        Files.move(tmp, file);
+      } catch (FileAlreadyExistsException raced) {
+        return readKeyFile(file, what);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the " + what, e);
+    }
+    LOG.warn(
+        "generated a new pseudonym key in {} for embedded runs; keep it: deleting it changes every "
+            + "pseudonym. Cluster runs need {} or {} instead",
+        file,
+        ENV_KEY,
+        ENV_KEY_FILE);
+    return key;
+  }
+
+  private static FileAttribute<?>[] ownerOnly(boolean posix, Set<PosixFilePermission> permissions) {
+    return posix
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
+        : new FileAttribute<?>[0];
+  }
+}
