@@ -3,11 +3,12 @@ package dev.nightjar.models.scoring;
 import java.util.Arrays;
 
 /**
- * Bounded top-k lists for a block of users, kept as binary min-heaps in flat arrays (one slice of
- * {@code k} slots per user). The root of a user's heap is the worst of its current top-k: the lowest
- * score, and among equal scores the highest item id. A candidate replaces the root only when it is
- * better: a higher score, or an equal score and a lower item id. Hence the final lists do not depend
- * on the order in which items arrive.
+ * Bounded top-k lists for a block of users, kept as binary min-heaps in one flat array (a slice of
+ * {@code k} slots per user). Each entry is one {@code long} whose signed order is the ranking order:
+ * the score's bits, made order-preserving, in the high half and the inverted item id in the low
+ * half, so a larger key means a higher score or, on equal scores, a lower item id. The root of a
+ * user's heap is the worst of its current top-k, and a candidate replaces it only when its key is
+ * larger. Hence the final lists do not depend on the order in which items arrive.
  *
  * <p>Not thread-safe: one instance belongs to one caller (one user block in one task).
  *
@@ -23,8 +24,7 @@ public final class TopKHeaps {
 
   private final int users;
   private final int k;
-  private final float[] scores;
-  private final int[] items;
+  private final long[] keys;
   private final int[] sizes;
 
   /** Empty lists of at most {@code k} items for {@code users} users. */
@@ -32,11 +32,9 @@ public final class TopKHeaps {
     if (users < 0 || k < 1) {
       throw new IllegalArgumentException("need users >= 0 and k >= 1, got users=" + users + ", k=" + k);
     }
-    int slots = Math.multiplyExact(users, k);
     this.users = users;
     this.k = k;
-    this.scores = new float[slots];
-    this.items = new int[slots];
+    this.keys = new long[Math.multiplyExact(users, k)];
     this.sizes = new int[users];
   }
 
@@ -50,39 +48,40 @@ public final class TopKHeaps {
     return k;
   }
 
-  /** A score must be at least this to possibly enter {@code user}'s list (-∞ while not full). */
-  float threshold(int user) {
-    return sizes[user] < k ? Float.NEGATIVE_INFINITY : scores[user * k];
+  /** The ranking key of a (non-NaN) score and an item id; -0 counts as 0. */
+  static long key(float score, int item) {
+    int ordered = ordered(Float.floatToRawIntBits(score + 0f));
+    return (long) ordered << 32 | ((item ^ Integer.MAX_VALUE) & 0xFFFF_FFFFL);
   }
 
-  /** Whether {@code (score, item)} would enter {@code user}'s list. */
-  boolean accepts(int user, float score, int item) {
-    int root = user * k;
-    return sizes[user] < k || better(score, item, scores[root], items[root]);
+  /** A score must be at least this to possibly enter {@code user}'s list (-∞ while not full). */
+  float threshold(int user) {
+    return sizes[user] < k ? Float.NEGATIVE_INFINITY : score(keys[user * k]);
+  }
+
+  /** Whether the candidate with this {@link #key} would enter {@code user}'s list. */
+  boolean accepts(int user, long key) {
+    return sizes[user] < k || key > keys[user * k];
   }
 
   /** Adds a candidate that {@link #accepts} said yes to, evicting the current worst when full. */
-  void add(int user, float score, int item) {
+  void add(int user, long key) {
     int base = user * k;
     int size = sizes[user];
     if (size < k) {
       int i = size;
       while (i > 0) {
         int parent = (i - 1) / 2;
-        if (!better(scores[base + parent], items[base + parent], score, item)) {
+        if (keys[base + parent] <= key) {
           break;
         }
-        scores[base + i] = scores[base + parent];
-        items[base + i] = items[base + parent];
+        keys[base + i] = keys[base + parent];
         i = parent;
       }
-      scores[base + i] = score;
-      items[base + i] = item;
+      keys[base + i] = key;
       sizes[user] = size + 1;
     } else {
-      scores[base] = score;
-      items[base] = item;
-      siftDown(scores, items, base, k, 0);
+      siftDown(keys, base, k, key);
     }
   }
 
@@ -90,46 +89,48 @@ public final class TopKHeaps {
   public Ranking ranking(int user) {
     int base = user * k;
     int size = sizes[user];
-    float[] s = Arrays.copyOfRange(scores, base, base + size);
-    int[] ids = Arrays.copyOfRange(items, base, base + size);
-    // Heapsort: moving the worst element to the end each time leaves the best at index 0.
+    long[] sorted = Arrays.copyOfRange(keys, base, base + size);
+    // Heapsort: moving the worst key to the end each time leaves the best at index 0.
     for (int end = size - 1; end > 0; end--) {
-      float score = s[end];
-      int item = ids[end];
-      s[end] = s[0];
-      ids[end] = ids[0];
-      s[0] = score;
-      ids[0] = item;
-      siftDown(s, ids, 0, end, 0);
+      long last = sorted[end];
+      sorted[end] = sorted[0];
+      siftDown(sorted, 0, end, last);
     }
-    return new Ranking(ids, s);
+    int[] items = new int[size];
+    float[] scores = new float[size];
+    for (int i = 0; i < size; i++) {
+      items[i] = (int) sorted[i] ^ Integer.MAX_VALUE;
+      scores[i] = score(sorted[i]);
+    }
+    return new Ranking(items, scores);
   }
 
-  private static boolean better(float score, int item, float otherScore, int otherItem) {
-    return score > otherScore || (score == otherScore && item < otherItem);
-  }
-
-  /** Restores the worst-at-root order below slot {@code i} of the heap at {@code base}. */
-  private static void siftDown(float[] s, int[] ids, int base, int size, int i) {
-    float score = s[base + i];
-    int item = ids[base + i];
+  /** Puts {@code key} at the root of the heap at {@code base} and moves it down to its place. */
+  private static void siftDown(long[] heap, int base, int size, long key) {
+    int i = 0;
     while (true) {
       int child = 2 * i + 1;
       if (child >= size) {
         break;
       }
-      int right = child + 1;
-      if (right < size && better(s[base + child], ids[base + child], s[base + right], ids[base + right])) {
-        child = right;
+      if (child + 1 < size && heap[base + child + 1] < heap[base + child]) {
+        child++;
       }
-      if (!better(score, item, s[base + child], ids[base + child])) {
+      if (key <= heap[base + child]) {
         break;
       }
-      s[base + i] = s[base + child];
-      ids[base + i] = ids[base + child];
+      heap[base + i] = heap[base + child];
       i = child;
     }
-    s[base + i] = score;
-    ids[base + i] = item;
+    heap[base + i] = key;
+  }
+
+  private static float score(long key) {
+    return Float.intBitsToFloat(ordered((int) (key >> 32)));
+  }
+
+  /** Float bits whose signed int order is the float order (and back: the map is its own inverse). */
+  private static int ordered(int bits) {
+    return bits ^ ((bits >> 31) & Integer.MAX_VALUE);
   }
 }

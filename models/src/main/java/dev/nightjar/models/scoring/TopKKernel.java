@@ -56,7 +56,7 @@ public final class TopKKernel {
           "users holds " + users.length + " floats, expected heaps.users() × d = " + n + " × " + d);
     }
     int[][] exclusions = checkExclusions(excluded, n);
-    float[] tile = new float[PANEL];
+    float[] tile = new float[4 * PANEL];
     int u = 0;
     for (; u + 4 <= n; u += 4) {
       scoreFourUsers(users, u, exclusions, items, heaps, tile);
@@ -119,10 +119,17 @@ public final class TopKKernel {
         s30 = a.fma(b0, s30);
         s31 = a.fma(b1, s31);
       }
-      offer(heaps, u, excluded[u], items, start, s00, s01, tile);
-      offer(heaps, u + 1, excluded[u + 1], items, start, s10, s11, tile);
-      offer(heaps, u + 2, excluded[u + 2], items, start, s20, s21, tile);
-      offer(heaps, u + 3, excluded[u + 3], items, start, s30, s31, tile);
+      s00.intoArray(tile, 0);
+      s01.intoArray(tile, LANES);
+      s10.intoArray(tile, PANEL);
+      s11.intoArray(tile, PANEL + LANES);
+      s20.intoArray(tile, 2 * PANEL);
+      s21.intoArray(tile, 2 * PANEL + LANES);
+      s30.intoArray(tile, 3 * PANEL);
+      s31.intoArray(tile, 3 * PANEL + LANES);
+      for (int r = 0; r < 4; r++) {
+        offer(heaps, u + r, excluded[u + r], items, start, tile, r * PANEL);
+      }
     }
   }
 
@@ -140,30 +147,35 @@ public final class TopKKernel {
         s0 = a.fma(FloatVector.fromArray(SPECIES, packed, row), s0);
         s1 = a.fma(FloatVector.fromArray(SPECIES, packed, row + LANES), s1);
       }
-      offer(heaps, u, excluded, items, start, s0, s1, tile);
-    }
-  }
-
-  /** Fast path: one comparison per vector against the user's threshold; most panels stop here. */
-  private static void offer(
-      TopKHeaps heaps, int user, int[] excluded, ItemBlock items, int start,
-      FloatVector s0, FloatVector s1, float[] tile) {
-    float threshold = heaps.threshold(user);
-    if (s0.compare(VectorOperators.GE, threshold).or(s1.compare(VectorOperators.GE, threshold)).anyTrue()) {
       s0.intoArray(tile, 0);
       s1.intoArray(tile, LANES);
-      offerTile(heaps, user, excluded, items, start, tile);
+      offer(heaps, u, excluded, items, start, tile, 0);
     }
   }
 
-  private static void offerTile(
-      TopKHeaps heaps, int user, int[] excluded, ItemBlock items, int start, float[] tile) {
+  /**
+   * Offers one user's panel scores ({@code tile[offset]..tile[offset + PANEL - 1]}) to its heap.
+   * Fast path: one vector comparison per half against the user's threshold; most panels stop there.
+   */
+  private static void offer(
+      TopKHeaps heaps, int user, int[] excluded, ItemBlock items, int start, float[] tile, int offset) {
+    float threshold = heaps.threshold(user);
+    if (!FloatVector.fromArray(SPECIES, tile, offset).compare(VectorOperators.GE, threshold)
+        .or(FloatVector.fromArray(SPECIES, tile, offset + LANES).compare(VectorOperators.GE, threshold))
+        .anyTrue()) {
+      return;
+    }
     int end = Math.min(PANEL, items.size() - start);
     for (int i = 0; i < end; i++) {
+      float score = tile[offset + i];
+      if (score < threshold) {
+        continue; // the threshold only rises, so this cheap filter is exact
+      }
       int item = items.ids[start + i];
-      float score = tile[i];
-      if (heaps.accepts(user, score, item) && Arrays.binarySearch(excluded, item) < 0) {
-        heaps.add(user, score, item);
+      long key = TopKHeaps.key(score, item);
+      if (heaps.accepts(user, key) && Arrays.binarySearch(excluded, item) < 0) {
+        heaps.add(user, key);
+        threshold = heaps.threshold(user);
       }
     }
   }
