@@ -32,8 +32,8 @@ import jdk.incubator.vector.VectorSpecies;
  * }</pre>
  */
 public final class TopKKernel {
-  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-  private static final int LANES = SPECIES.length();
+  static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+  static final int LANES = SPECIES.length();
   private static final int[] NONE = new int[0];
 
   /** Items per packed panel: two vectors' worth. */
