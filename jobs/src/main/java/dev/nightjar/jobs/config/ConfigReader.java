@@ -129,6 +129,12 @@ public final class ConfigReader {
     return raw(key, defaultValue, "text");
   }
 
+  /** A comma-separated list (empty text = empty list), trimmed. */
+  public List<String> getList(String key, String defaultValue, String allowed) {
+    String text = raw(key, defaultValue, allowed);
+    return java.util.Arrays.stream(text.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+  }
+
   /** Every {@code spark.*} setting, for the session builder. */
   public Map<String, String> sparkSettings() {
     Map<String, String> spark = new TreeMap<>();

@@ -9,6 +9,7 @@ import dev.nightjar.transforms.ItemText;
 import dev.nightjar.transforms.InteractionParams;
 import dev.nightjar.transforms.InterestParams;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,9 +62,53 @@ public record NightjarConfig(
     }
   }
 
-  /** Settings of the {@code recommend} stage. */
-  public record RecommendSettings(int k) {
+  /**
+   * Settings of the {@code recommend} stage.
+   *
+   * @param k list length
+   * @param candidatesPerSource candidates each source (ALS, content, trending) proposes per user
+   * @param weights blend weight per source ({@code als}, {@code content}, {@code trending}, {@code repurchase})
+   * @param mmrLambda 1 = order by blended score; lower trades score for diversity (MMR over item embeddings)
+   * @param categoryCap at most this many items of one category in the exploitation part
+   * @param exploreRanks 1-based ranks reserved for exploration (empty = pure exploitation)
+   * @param propensitySamples Thompson draws estimating each exploration row's propensity
+   * @param repurchaseDays categories whose purchases may be recommended again, with their reorder interval in days
+   * @param blocklist item ids never recommended
+   * @param trendingDays trending = decayed popularity over this many days
+   * @param trendingHalfLifeDays half-life of that decay
+   * @param seed seed of the exploration policy (combined with user and date)
+   */
+  public record RecommendSettings(
+      int k, int candidatesPerSource, Map<String, Double> weights, double mmrLambda, int categoryCap,
+      List<Integer> exploreRanks, int propensitySamples, Map<String, Integer> repurchaseDays, List<String> blocklist,
+      int trendingDays, double trendingHalfLifeDays, long seed) {
     public static final int DEFAULT_K = 50;
+    public static final int DEFAULT_CANDIDATES_PER_SOURCE = 100;
+    public static final double DEFAULT_WEIGHT_ALS = 1.0;
+    public static final double DEFAULT_WEIGHT_CONTENT = 0.5;
+    public static final double DEFAULT_WEIGHT_TRENDING = 0.2;
+    public static final double DEFAULT_WEIGHT_REPURCHASE = 0.6;
+    public static final double DEFAULT_MMR_LAMBDA = 0.9;
+    public static final int DEFAULT_CATEGORY_CAP = 20;
+    public static final String DEFAULT_EXPLORE_RANKS = "10,20";
+    public static final int DEFAULT_PROPENSITY_SAMPLES = 500;
+    public static final int DEFAULT_TRENDING_DAYS = 7;
+    public static final double DEFAULT_TRENDING_HALF_LIFE_DAYS = 3.0;
+    public static final long DEFAULT_SEED = 42L;
+    public static final List<String> SOURCES = List.of("als", "content", "trending", "repurchase");
+
+    public RecommendSettings {
+      for (int rank : exploreRanks) {
+        if (rank < 1 || rank > k) {
+          throw new ConfigException("nightjar.recommend.exploreRanks: rank " + rank + " is outside 1.." + k
+              + " (nightjar.recommend.k); give comma-separated ranks, or nothing for pure exploitation");
+        }
+      }
+      weights = Map.copyOf(weights);
+      exploreRanks = List.copyOf(exploreRanks);
+      repurchaseDays = Map.copyOf(repurchaseDays);
+      blocklist = List.copyOf(blocklist);
+    }
   }
 
   /** Defaults only (no file, no overrides). */
@@ -106,8 +151,7 @@ public record NightjarConfig(
             r.getInt("nightjar.als.maxIter", AlsParams.DEFAULT_MAX_ITER, 1, 1_000),
             r.getLong("nightjar.als.seed", AlsParams.DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE),
             r.getInt("nightjar.als.numBlocks", AlsParams.DEFAULT_NUM_BLOCKS, 0, 100_000));
-    RecommendSettings recommend =
-        new RecommendSettings(r.getInt("nightjar.recommend.k", RecommendSettings.DEFAULT_K, 1, 10_000));
+    RecommendSettings recommend = readRecommend(r);
     EmbeddingSettings embedding =
         new EmbeddingSettings(
             new EmbeddingParams(
@@ -123,6 +167,47 @@ public record NightjarConfig(
             r.getInt("nightjar.profiles.segments", ProfileSettings.DEFAULT_SEGMENTS, 2, 1_000),
             r.getLong("nightjar.profiles.seed", ProfileSettings.DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE));
     return new NightjarConfig(ingest, interactions, als, recommend, embedding, profiles, r.sparkSettings());
+  }
+
+  private static RecommendSettings readRecommend(ConfigReader r) {
+    int k = r.getInt("nightjar.recommend.k", RecommendSettings.DEFAULT_K, 1, 10_000);
+    Map<String, Double> defaults = Map.of(
+        "als", RecommendSettings.DEFAULT_WEIGHT_ALS, "content", RecommendSettings.DEFAULT_WEIGHT_CONTENT,
+        "trending", RecommendSettings.DEFAULT_WEIGHT_TRENDING, "repurchase", RecommendSettings.DEFAULT_WEIGHT_REPURCHASE);
+    Map<String, Double> weights = new LinkedHashMap<>();
+    for (String source : RecommendSettings.SOURCES) {
+      weights.put(source, r.getDouble("nightjar.recommend.weight." + source, defaults.get(source), 0, 1_000));
+    }
+    List<Integer> exploreRanks = new ArrayList<>();
+    for (String rank : r.getList("nightjar.recommend.exploreRanks", RecommendSettings.DEFAULT_EXPLORE_RANKS, "comma-separated ranks within 1..k")) {
+      try {
+        exploreRanks.add(Integer.parseInt(rank));
+      } catch (NumberFormatException e) {
+        throw new ConfigException("nightjar.recommend.exploreRanks: '" + rank + "' is not a rank; give comma-separated integers within 1.." + k);
+      }
+    }
+    Map<String, Integer> repurchase = new LinkedHashMap<>();
+    for (String entry : r.getList("nightjar.recommend.repurchaseDays", "", "comma-separated Category:days, e.g. Grocery:14,Pets:30")) {
+      String[] parts = entry.split(":");
+      try {
+        repurchase.put(parts[0].trim(), Integer.parseInt(parts[1].trim()));
+      } catch (RuntimeException e) {
+        throw new ConfigException("nightjar.recommend.repurchaseDays: '" + entry + "' is not Category:days (e.g. Grocery:14)");
+      }
+    }
+    return new RecommendSettings(
+        k,
+        r.getInt("nightjar.recommend.candidatesPerSource", RecommendSettings.DEFAULT_CANDIDATES_PER_SOURCE, 1, 10_000),
+        weights,
+        r.getDouble("nightjar.recommend.mmrLambda", RecommendSettings.DEFAULT_MMR_LAMBDA, 0, 1),
+        r.getInt("nightjar.recommend.categoryCap", RecommendSettings.DEFAULT_CATEGORY_CAP, 1, 10_000),
+        exploreRanks,
+        r.getInt("nightjar.recommend.propensitySamples", RecommendSettings.DEFAULT_PROPENSITY_SAMPLES, 1, 1_000_000),
+        repurchase,
+        r.getList("nightjar.recommend.blocklist", "", "comma-separated item ids"),
+        r.getInt("nightjar.recommend.trendingDays", RecommendSettings.DEFAULT_TRENDING_DAYS, 1, 365),
+        r.getDouble("nightjar.recommend.trendingHalfLifeDays", RecommendSettings.DEFAULT_TRENDING_HALF_LIFE_DAYS, 0.01, 365),
+        r.getLong("nightjar.recommend.seed", RecommendSettings.DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE));
   }
 
   /** Every known key with its allowed values and default. */

@@ -45,7 +45,12 @@ public final class TrainStage {
         lake.readAt(Tables.INTERACTIONS, interactionsVersion).where("run_date = DATE'" + date + "'");
 
     Dataset<Row> users = extendIndex(lake, Tables.USER_INDEX, interactions.select(col(Columns.USER_ID).as(Columns.ID)), report);
-    Dataset<Row> items = extendIndex(lake, Tables.ITEM_INDEX, interactions.select(col(Columns.ITEM_ID).as(Columns.ID)), report);
+    // Every catalogue item gets an index, so content scoring can rank items nobody has touched yet.
+    long itemsVersion = lake.version(Tables.ITEMS);
+    report.inputVersion(Tables.ITEMS, itemsVersion);
+    Dataset<Row> itemIds = interactions.select(col(Columns.ITEM_ID).as(Columns.ID))
+        .union(lake.readAt(Tables.ITEMS, itemsVersion).select(col(Columns.ITEM_ID).as(Columns.ID)));
+    Dataset<Row> items = extendIndex(lake, Tables.ITEM_INDEX, itemIds, report);
     Dataset<Row> indexed =
         IdIndex.attach(IdIndex.attach(interactions, users, Columns.USER_ID, Columns.USER_IDX), items, Columns.ITEM_ID, Columns.ITEM_IDX);
     long rows = indexed.count();
