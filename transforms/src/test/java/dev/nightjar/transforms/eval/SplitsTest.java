@@ -9,13 +9,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -83,7 +83,7 @@ class SplitsTest extends SparkTestBase {
     assertEquals(keys(input), union, "train ∪ test = input");
     assertEquals(
         input.stream().map(Row::toString).sorted().toList(),
-        java.util.stream.Stream.concat(train.stream(), test.stream()).map(Row::toString).sorted().toList(),
+        Stream.concat(train.stream(), test.stream()).map(Row::toString).sorted().toList(),
         "every column kept unchanged");
   }
 
