@@ -11,7 +11,7 @@ from airflow import DAG
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
 # Nightjar CLI subcommands, in run order; one task each, each task downstream of the previous one.
-STAGES = ["ingest", "embed-items", "interactions", "train", "recommend"]
+STAGES = ["ingest", "embed-items", "interactions", "profiles", "train", "recommend"]
 
 SPARK_CONN_ID = "spark_default"
 MAIN_CLASS = "dev.nightjar.jobs.Nightjar"
@@ -58,7 +58,7 @@ SPARK_CONF = {
 DOC_MD = """
 ### Nightjar nightly
 
-Runs the Nightjar recommender for one day: `ingest` → `embed-items` → `interactions` → `train` → `recommend`.
+Runs the Nightjar recommender for one day: `ingest` → `embed-items` → `interactions` → `profiles` → `train` → `recommend`.
 Every task is one `spark-submit --class dev.nightjar.jobs.Nightjar <jar> <stage> --date <ds>
 --lakehouse <path> --conf <file>`; Airflow passes nothing else, all other settings live in the conf file.
 (Airflow renders `doc_md` as a template, so this text spells no template expressions.)

@@ -43,7 +43,7 @@ class CheckDagTest(unittest.TestCase):
     def test_real_dag_passes(self):
         result = self.run_checker()
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-        self.assertEqual(result.stdout.strip(), "check_dag: OK (5 tasks)")
+        self.assertEqual(result.stdout.strip(), "check_dag: OK (6 tasks)")
 
     def test_render_writes_the_exact_spark_submit_arguments(self):
         out = self.temp_dir / "tasks.json"
@@ -54,15 +54,15 @@ class CheckDagTest(unittest.TestCase):
         tasks = json.loads(out.read_text())["tasks"]
         self.assertEqual(
             [task["task_id"] for task in tasks],
-            ["ingest", "embed-items", "interactions", "train", "recommend"],
+            ["ingest", "embed-items", "interactions", "profiles", "train", "recommend"],
         )
         self.assertEqual(
             [task["upstream"] for task in tasks],
-            [[], ["ingest"], ["embed-items"], ["interactions"], ["train"]],
+            [[], ["ingest"], ["embed-items"], ["interactions"], ["profiles"], ["train"]],
         )
         self.assertEqual({task["java_class"] for task in tasks}, {"dev.nightjar.jobs.Nightjar"})
         self.assertEqual(
-            tasks[3]["application_args"],
+            tasks[4]["application_args"],
             ["train", "--date", "2026-03-05", "--lakehouse", "/data/nightjar/lakehouse", "--conf", "c.conf"],
         )
 
@@ -86,7 +86,7 @@ class CheckDagTest(unittest.TestCase):
         self.assert_problem(path, "java_class is not a templated field of SparkSubmitOperator")
 
     def test_missing_task_fails(self):
-        path = self.broken_dag('"interactions", "train", "recommend"', '"interactions", "recommend"')
+        path = self.broken_dag('"profiles", "train", "recommend"', '"profiles", "recommend"')
         self.assert_problem(path, "missing task 'train'")
 
     def test_undefined_template_variable_fails(self):
@@ -109,8 +109,8 @@ class CheckDagTest(unittest.TestCase):
         )
 
     def test_wrong_order_fails(self):
-        path = self.broken_dag('"interactions", "train"', '"train", "interactions"')
-        self.assert_problem(path, "task 'train' must run after 'interactions'")
+        path = self.broken_dag('"interactions", "profiles", "train"', '"train", "interactions", "profiles"')
+        self.assert_problem(path, "task 'train' must run after 'profiles'")
 
     def test_unchained_tasks_fail(self):
         path = self.broken_dag("        upstream >> downstream", "        pass")

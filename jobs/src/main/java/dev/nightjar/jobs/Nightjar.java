@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
       StageCommand.Ingest.class,
       StageCommand.EmbedItems.class,
       StageCommand.Interactions.class,
+      StageCommand.Profiles.class,
       StageCommand.Train.class,
       StageCommand.Recommend.class,
       NightlyCommand.class,

@@ -40,7 +40,8 @@ class PipelineEndToEndTest extends SparkTestBase {
   static final Instant IMPORTED_AT = D.plusDays(1).atStartOfDay().toInstant(java.time.ZoneOffset.UTC);
   static final List<String> OUTPUT_TABLES =
       List.of(Tables.EVENTS, Tables.QUARANTINE, Tables.ITEMS, Tables.ITEM_EMBEDDINGS, Tables.INTERACTIONS, Tables.USER_INDEX, Tables.ITEM_INDEX,
-          Tables.ALS_USER_FACTORS, Tables.ALS_ITEM_FACTORS, Tables.RECOMMENDATIONS);
+          Tables.ALS_USER_FACTORS, Tables.ALS_ITEM_FACTORS, Tables.USER_PROFILES, Tables.USER_INTERESTS, Tables.CATEGORY_PRIORS,
+          Tables.RECOMMENDATIONS);
 
   static Path data;
   static SyntheticShop.Summary shop;
@@ -73,7 +74,7 @@ class PipelineEndToEndTest extends SparkTestBase {
   @Test
   @Order(2)
   void recommendationsLandInTheLatentCategoriesFarAboveChance() throws Exception {
-    assertEquals(List.of("ingest", "interactions", "train", "recommend"), firstNight.stream().map(RunReport::stage).toList());
+    assertEquals(Pipeline.STAGES, firstNight.stream().map(RunReport::stage).toList());
     PlantedTruth.Result r =
         PlantedTruth.latentCategoryShare(spark(), data, ctx.lake().read(Tables.RECOMMENDATIONS), ctx.lake().read(Tables.ITEMS));
     assertTrue(r.rows() >= 600L * 20 * 9 / 10, "most users got a full list: " + r.rows());

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /** Runs every stage for one date, or for each date of a range. */
 @Command(name = "nightly", mixinStandardHelpOptions = true,
-    description = {"Run the whole pipeline for D: " + "ingest -> embed-items -> interactions -> train -> recommend.",
+    description = {"Run the whole pipeline for D: " + "ingest -> embed-items -> interactions -> profiles -> train -> recommend.",
         "Right after an import of months of history, this produces lists for every user active in the look-back window."})
 public final class NightlyCommand implements Callable<Integer> {
   @Mixin CommonOptions common;

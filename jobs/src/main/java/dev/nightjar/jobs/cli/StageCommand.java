@@ -55,6 +55,15 @@ public abstract class StageCommand implements Callable<Integer> {
     }
   }
 
+  @Command(name = "profiles", mixinStandardHelpOptions = true,
+      description = {"User profiles for D: content vectors (weighted mean of item embeddings), interest categories with",
+          "exposure/positive counts and Beta posteriors, population priors, interest labels and k-means segments."})
+  public static final class Profiles extends StageCommand {
+    public Profiles() {
+      super("profiles");
+    }
+  }
+
   @Command(name = "train", mixinStandardHelpOptions = true,
       description = "Train implicit ALS (fixed seed) on D's interactions; write factors keyed by stable user/item indexes.")
   public static final class Train extends StageCommand {
@@ -64,7 +73,8 @@ public abstract class StageCommand implements Callable<Integer> {
   }
 
   @Command(name = "recommend", mixinStandardHelpOptions = true,
-      description = "Top-k per user from D's factors, already-purchased items excluded, into `recommendations` (run_date = D).")
+      description = {"Top-k per user for D: ALS and content candidates (exact blockwise top-N), trending and repurchase,",
+          "blended with per-source weights, business rules, MMR diversity, exploration slots (Thompson sampling) and reasons."})
   public static final class Recommend extends StageCommand {
     public Recommend() {
       super("recommend");

@@ -13,7 +13,7 @@ public final class Pipeline {
 
   /** Stage names in run order, as the CLI and the Airflow DAG call them. */
   public static final List<String> STAGES =
-      List.of(IngestStage.NAME, EmbedItemsStage.NAME, InteractionsStage.NAME, TrainStage.NAME, RecommendStage.NAME);
+      List.of(IngestStage.NAME, EmbedItemsStage.NAME, InteractionsStage.NAME, ProfilesStage.NAME, TrainStage.NAME, RecommendStage.NAME);
 
   private Pipeline() {}
 
@@ -26,6 +26,7 @@ public final class Pipeline {
           case IngestStage.NAME -> IngestStage.run(ctx, date);
           case EmbedItemsStage.NAME -> EmbedItemsStage.run(ctx, date);
           case InteractionsStage.NAME -> InteractionsStage.run(ctx, date);
+          case ProfilesStage.NAME -> ProfilesStage.run(ctx, date);
           case TrainStage.NAME -> TrainStage.run(ctx, date);
           case RecommendStage.NAME -> RecommendStage.run(ctx, date);
           default -> throw new IllegalArgumentException("unknown stage '" + stage + "'; stages: " + STAGES);
