@@ -1,5 +1,6 @@
 package dev.nightjar.jobs;
 
+import dev.nightjar.jobs.cli.BenchCommand;
 import dev.nightjar.jobs.cli.ConfigCommand;
 import dev.nightjar.jobs.cli.DemoCommand;
 import dev.nightjar.jobs.cli.ImportCommand;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Command;
       NightlyCommand.class,
       NightlyCommand.Backfill.class,
       SqlCommand.class,
-      ConfigCommand.class
+      ConfigCommand.class,
+      BenchCommand.class
     })
 public final class Nightjar implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,79 @@
+package dev.nightjar.jobs.cli;
+
+import dev.nightjar.jobs.Sessions;
+import dev.nightjar.models.scoring.ScoringBenchmark;
+import dev.nightjar.models.text.EmbeddingBenchmark;
+import dev.nightjar.models.text.EmbeddingParams;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Benchmarks that run a contender and its reference side by side in one process and print the ratio. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Side-by-side benchmarks (same process, same data; the fast path is checked against the reference).",
+    subcommands = {BenchCommand.Scoring.class, BenchCommand.Embedding.class})
+public final class BenchCommand {
+
+  @Command(name = "scoring", mixinStandardHelpOptions = true,
+      description = {"Exact all-users top-k: Nightjar's blockwise scorer vs MLlib's recommendForAllUsers on the same random factors.",
+          "Last line: scoring: nightjar Ts, mllib Ts, speedup R, agree true|false, gflops G, sgemm-share P%"})
+  public static final class Scoring implements Callable<Integer> {
+    @Mixin CommonOptions common;
+
+    @Option(names = "--users", defaultValue = "100000", description = "Users (default ${DEFAULT-VALUE}).")
+    int users;
+
+    @Option(names = "--items", defaultValue = "50000", description = "Items (default ${DEFAULT-VALUE}).")
+    int items;
+
+    @Option(names = "--rank", defaultValue = "64", description = "Factor rank (default ${DEFAULT-VALUE}).")
+    int rank;
+
+    @Option(names = "--k", defaultValue = "100", description = "List length (default ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the random factors (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() {
+      SparkSession spark = Sessions.open("nightjar bench scoring", common.config().spark());
+      try {
+        ScoringBenchmark.Result result = ScoringBenchmark.run(spark, new ScoringBenchmark.Params(users, items, rank, k, seed));
+        System.out.println(result.line());
+        return result.agree() ? 0 : 1;
+      } finally {
+        spark.stop();
+      }
+    }
+  }
+
+  @Command(name = "embedding", mixinStandardHelpOptions = true,
+      description = {"Item text embedding: Nightjar's batched encoder vs the same encoder at batch 1 vs langchain4j's runner.",
+          "Texts: distinct Online Retail descriptions (--shared DIR) or generated titles.",
+          "Last line: embedding: batched N/s, batch1 N/s, langchain4j N/s, speedup R, min-cosine C"})
+  public static final class Embedding implements Callable<Integer> {
+    @Option(names = "--texts", defaultValue = "3000", description = "Texts to embed (default ${DEFAULT-VALUE}).")
+    int texts;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "Batch size of the batched way (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--shared", defaultValue = "../shared", description = "Folder holding datasets/online-retail (default ${DEFAULT-VALUE}).")
+    Path shared;
+
+    @Override
+    public Integer call() throws Exception {
+      Optional<Path> sharedDir = Files.isDirectory(shared.resolve("datasets/online-retail")) ? Optional.of(shared) : Optional.empty();
+      EmbeddingParams encoder = new EmbeddingParams(batchSize, EmbeddingParams.DEFAULT_MAX_LENGTH, EmbeddingParams.DEFAULT_DEVICE);
+      EmbeddingBenchmark.Result result = EmbeddingBenchmark.run(new EmbeddingBenchmark.Params(sharedDir, texts, 1, encoder));
+      System.out.println(result.line());
+      return result.agrees() ? 0 : 1;
+    }
+  }
+}
