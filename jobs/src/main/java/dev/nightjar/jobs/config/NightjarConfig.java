@@ -44,10 +44,17 @@ public record NightjarConfig(
    * @param interests prior strength and number of interest labels
    * @param segments number of k-means interest segments
    * @param seed k-means seed
+   * @param similarItems neighbours kept per item in {@code similar_items}
+   * @param newItemDays items created within this many days before D (or without interactions) get an audience
+   * @param audienceSize users kept per new item in {@code item_audiences}
    */
-  public record ProfileSettings(InterestParams interests, int segments, long seed) {
+  public record ProfileSettings(
+      InterestParams interests, int segments, long seed, int similarItems, int newItemDays, int audienceSize) {
     public static final int DEFAULT_SEGMENTS = 8;
     public static final long DEFAULT_SEED = 42L;
+    public static final int DEFAULT_SIMILAR_ITEMS = 20;
+    public static final int DEFAULT_NEW_ITEM_DAYS = 7;
+    public static final int DEFAULT_AUDIENCE_SIZE = 100;
   }
 
   /**
@@ -165,7 +172,10 @@ public record NightjarConfig(
                 r.getDouble("nightjar.profiles.priorStrength", InterestParams.DEFAULT_PRIOR_STRENGTH, 0, 1_000_000),
                 r.getInt("nightjar.profiles.topCategories", InterestParams.DEFAULT_TOP_CATEGORIES, 1, 100)),
             r.getInt("nightjar.profiles.segments", ProfileSettings.DEFAULT_SEGMENTS, 2, 1_000),
-            r.getLong("nightjar.profiles.seed", ProfileSettings.DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE));
+            r.getLong("nightjar.profiles.seed", ProfileSettings.DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE),
+            r.getInt("nightjar.profiles.similarItems", ProfileSettings.DEFAULT_SIMILAR_ITEMS, 1, 1_000),
+            r.getInt("nightjar.profiles.newItemDays", ProfileSettings.DEFAULT_NEW_ITEM_DAYS, 0, 3_650),
+            r.getInt("nightjar.profiles.audienceSize", ProfileSettings.DEFAULT_AUDIENCE_SIZE, 1, 1_000_000));
     return new NightjarConfig(ingest, interactions, als, recommend, embedding, profiles, r.sparkSettings());
   }
 

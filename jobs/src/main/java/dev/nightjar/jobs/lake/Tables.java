@@ -20,6 +20,8 @@ public final class Tables {
   public static final String USER_PROFILES = "user_profiles";
   public static final String USER_INTERESTS = "user_interests";
   public static final String CATEGORY_PRIORS = "category_priors";
+  public static final String SIMILAR_ITEMS = "similar_items";
+  public static final String ITEM_AUDIENCES = "item_audiences";
   public static final String RECOMMENDATIONS = "recommendations";
   public static final String RUN_REPORT = "run_report";
 
@@ -27,5 +29,6 @@ public final class Tables {
   public static final List<String> ALL =
       List.of(
           RAW_EVENTS, RAW_ITEMS, EVENTS, QUARANTINE, ITEMS, ITEM_EMBEDDINGS, INTERACTIONS, USER_INDEX, ITEM_INDEX,
-          ALS_USER_FACTORS, ALS_ITEM_FACTORS, USER_PROFILES, USER_INTERESTS, CATEGORY_PRIORS, RECOMMENDATIONS, RUN_REPORT);
+          ALS_USER_FACTORS, ALS_ITEM_FACTORS, USER_PROFILES, USER_INTERESTS, CATEGORY_PRIORS, SIMILAR_ITEMS, ITEM_AUDIENCES, RECOMMENDATIONS,
+          RUN_REPORT);
 }

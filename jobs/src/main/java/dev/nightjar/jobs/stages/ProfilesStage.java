@@ -6,6 +6,7 @@ import dev.nightjar.jobs.config.NightjarConfig.ProfileSettings;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
+import dev.nightjar.models.content.ContentNeighbours;
 import dev.nightjar.models.content.ContentProfiles;
 import dev.nightjar.transforms.Columns;
 import dev.nightjar.transforms.Interactions;
@@ -22,8 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Night D's user profiles: the content vector (weighted mean of item embeddings), interest
  * categories with exposure/positive counts and Beta posteriors (the exploration policy's inputs),
- * the population prior per category, interest labels (top categories) and k-means segments.
- * Writes {@code user_profiles}, {@code user_interests} and {@code category_priors} (partition D).
+ * the population prior per category, interest labels (top categories) and k-means segments; and the
+ * content neighbours: {@code similar_items} (item → most similar items) and {@code item_audiences}
+ * (new item → users whose profile is closest). Writes {@code user_profiles}, {@code user_interests},
+ * {@code category_priors}, {@code similar_items} and {@code item_audiences} (partition D).
  */
 public final class ProfilesStage {
   private static final Logger LOG = LoggerFactory.getLogger(ProfilesStage.class);
@@ -71,6 +74,18 @@ public final class ProfilesStage {
         : vectors.withColumn(ContentProfiles.SEGMENT, lit(0));
     lake.replaceWhere(Tables.USER_PROFILES,
         withSegments.join(labels, new String[] {Columns.USER_ID}, "left").withColumn(Columns.RUN_DATE, runDate), day, Columns.RUN_DATE);
+
+    // Content neighbours: similar items, and the audience of each new item (for new-product promotion).
+    Dataset<Row> embeddings = lake.readAt(Tables.ITEM_EMBEDDINGS, embeddingsVersion).select(Columns.ITEM_ID, ContentProfiles.VECTOR);
+    lake.replaceWhere(Tables.SIMILAR_ITEMS,
+        ContentNeighbours.similarItems(embeddings, p.similarItems()).withColumn(Columns.RUN_DATE, runDate), day, Columns.RUN_DATE);
+    Dataset<Row> newItems = lake.readAt(Tables.ITEMS, itemsVersion)
+        .where(col(Columns.CREATED_AT).geq(lit(Date.valueOf(date.minusDays(p.newItemDays())))))
+        .select(Columns.ITEM_ID)
+        .union(embeddings.select(Columns.ITEM_ID).join(interactions.select(Columns.ITEM_ID), new String[] {Columns.ITEM_ID}, "left_anti"))
+        .distinct();
+    Dataset<Row> audiences = ContentNeighbours.audiences(embeddings.join(newItems, Columns.ITEM_ID), vectors, p.audienceSize());
+    lake.replaceWhere(Tables.ITEM_AUDIENCES, audiences.withColumn(Columns.RUN_DATE, runDate), day, Columns.RUN_DATE);
     vectors.unpersist();
     long categories = storedPriors.count();
     LOG.info("profiles {}: {} users with a content vector, {} categories, {} segments", date, profiles, categories, p.segments());
