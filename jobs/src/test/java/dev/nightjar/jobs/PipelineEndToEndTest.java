@@ -86,6 +86,31 @@ class PipelineEndToEndTest extends SparkTestBase {
   }
 
   @Test
+  @Order(2)
+  void coldStartItemsReachTheUsersOfTheirCategory() throws Exception {
+    Map<String, String> categories = SyntheticShop.readItemCategories(data);
+    List<String> cold = ctx.lake().read(Tables.ITEMS).where("created_at = DATE'" + D + "'")
+        .select("item_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertEquals(SHOP.coldStartItems(), cold.size(), "the generator plants cold-start items created on the last day");
+    assertEquals(0, ctx.lake().read(Tables.INTERACTIONS).where(org.apache.spark.sql.functions.col("item_id").isin(cold.toArray())).count());
+    Map<String, java.util.Set<String>> truth = SyntheticShop.readUserTruth(data);
+    long hits = 0;
+    long rows = 0;
+    for (Row r : ctx.lake().read(Tables.ITEM_AUDIENCES).where(org.apache.spark.sql.functions.col("item_id").isin(cold.toArray()))
+        .select("item_id", "user_id").collectAsList()) {
+      rows++;
+      if (truth.getOrDefault(r.getString(1), java.util.Set.of()).contains(categories.get(r.getString(0)))) {
+        hits++;
+      }
+    }
+    double chance = truth.values().stream().mapToDouble(c -> c.size() / 12.0).average().orElse(0);
+    assertTrue(rows >= cold.size() * 50L, "every cold item gets an audience: " + rows);
+    assertTrue(hits / (double) rows > 3 * chance, "audiences share the item's category: " + hits + "/" + rows + " vs chance " + chance);
+    long recommendedCold = ctx.lake().read(Tables.RECOMMENDATIONS).where(org.apache.spark.sql.functions.col("item_id").isin(cold.toArray())).count();
+    assertTrue(recommendedCold > 0, "cold-start items are recommended the night they arrive");
+  }
+
+  @Test
   @Order(3)
   void purchasedItemsAreNotRecommended() {
     long purchasedAndRecommended =
@@ -144,12 +169,14 @@ class PipelineEndToEndTest extends SparkTestBase {
   @Order(7)
   void anEditedTitleReembedsOnlyThatItem() throws Exception {
     Path edited = tempDir.resolve("edited_items.csv");
-    Files.writeString(edited, "item_id,title,category\nI001,Solar powered garden lantern,Garden\n");
+    Files.writeString(edited, "item_id,title,category\nI000001,Solar powered garden lantern,Garden\n");
     ImportStage.importCsv(ctx, null, edited, IMPORTED_AT.plusSeconds(7200));
-    dev.nightjar.jobs.stages.IngestStage.run(ctx, D);
+    RunReport ingest = dev.nightjar.jobs.stages.IngestStage.run(ctx, D);
+    assertEquals("1", ingest.details().get("items_superseded_versions"), "the edit is a new version of an existing item");
+    assertEquals(SHOP.items(), ctx.lake().read(Tables.ITEMS).count());
     RunReport embed = dev.nightjar.jobs.stages.EmbedItemsStage.run(ctx, D);
     assertEquals("1", embed.details().get("embedded"), embed.details().toString());
-    Row stored = ctx.lake().read(Tables.ITEM_EMBEDDINGS).where("item_id = 'I001'").select("text", "vector").head();
+    Row stored = ctx.lake().read(Tables.ITEM_EMBEDDINGS).where("item_id = 'I000001'").select("text", "vector").head();
     assertEquals("Solar powered garden lantern. Garden", stored.getString(0));
     assertEquals(384, stored.getList(1).size());
   }
