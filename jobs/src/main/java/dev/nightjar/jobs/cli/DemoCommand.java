@@ -109,10 +109,11 @@ public final class DemoCommand implements Callable<Integer> {
       TablePrinter.aligned(out, List.of("  time", "event", "category", "title"), indent(TablePrinter.cells(history)));
       List<Row> top =
           recs.where(col(Columns.USER_ID).equalTo(userId)).join(items, Columns.ITEM_ID)
-              .orderBy(Columns.RANK).select(col(Columns.RANK).cast("string"), col(Columns.SCORE), col(Columns.CATEGORY), col(Columns.TITLE))
-              .limit(6).collectAsList();
-      out.println("  recommendations (top 6):");
-      TablePrinter.aligned(out, List.of("  rank", "score", "category", "title"), indent(TablePrinter.cells(top)));
+              .orderBy(Columns.RANK)
+              .select(col(Columns.RANK).cast("string"), col("source"), col(Columns.CATEGORY), col(Columns.TITLE), col(Columns.REASON))
+              .limit(12).collectAsList();
+      out.println("  recommendations (top 12; exploration slots at ranks " + ctx.config().recommend().exploreRanks() + "):");
+      TablePrinter.aligned(out, List.of("  rank", "source", "category", "title", "reason"), indent(TablePrinter.cells(top)));
     }
     return users.isEmpty() ? "U000001" : users.get(0).getString(0);
   }
