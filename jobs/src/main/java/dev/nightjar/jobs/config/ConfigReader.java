@@ -76,17 +76,7 @@ public final class ConfigReader {
   }
 
   public int getInt(String key, int defaultValue, int min, int max) {
-    String allowed = "an integer in " + min + ".." + max;
-    String text = raw(key, Integer.toString(defaultValue), allowed);
-    try {
-      int v = Integer.parseInt(text);
-      if (v < min || v > max) {
-        throw new NumberFormatException();
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw new ConfigException(key + " = '" + text + "' is not allowed: expected " + allowed);
-    }
+    return (int) getLong(key, defaultValue, min, max);
   }
 
   public long getLong(String key, long defaultValue, long min, long max) {

@@ -1,5 +1,6 @@
 package dev.nightjar.jobs.demo;
 
+import dev.nightjar.transforms.EventTypes;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,14 +56,14 @@ public final class SyntheticShop {
   /** Separates the categories of one shopper in {@code truth_users.csv}. */
   public static final String CATEGORY_SEPARATOR = "|";
 
-  public static final String VIEW = "view";
-  public static final String CART = "cart";
-  public static final String PURCHASE = "purchase";
-  public static final String FAVORITE = "favorite";
-  public static final String RATING = "rating";
-  public static final String SEARCH = "search";
-  public static final String REVIEW = "review";
-  public static final List<String> EVENT_TYPES = List.of(VIEW, CART, PURCHASE, FAVORITE, RATING, SEARCH, REVIEW);
+  public static final String VIEW = EventTypes.VIEW;
+  public static final String CART = EventTypes.CART;
+  public static final String PURCHASE = EventTypes.PURCHASE;
+  public static final String FAVORITE = EventTypes.FAVORITE;
+  public static final String RATING = EventTypes.RATING;
+  public static final String SEARCH = EventTypes.SEARCH;
+  public static final String REVIEW = EventTypes.REVIEW;
+  public static final List<String> EVENT_TYPES = EventTypes.ALL;
 
   /** The real-world categories a shop can have, in the order a shop of {@code n} categories takes them. */
   public static final List<String> CATEGORY_NAMES =
