@@ -68,7 +68,7 @@ public final class FactorProjection {
   /**
    * PyTorch intra-op threads unless {@value #THREADS_PROPERTY} says otherwise. One: the network is small (a
    * step is well under a millisecond of arithmetic), the driver shares its cores with Spark, and PyTorch's
-   * default (one OpenMP thread per core, spinning while it waits) ran the same training 3.4× slower on this
+   * default (one OpenMP thread per core, spinning while it waits) ran the same training 3.5× slower on this
    * shared 2-core machine, with identical results.
    */
   public static final int DEFAULT_THREADS = 1;
@@ -101,14 +101,16 @@ public final class FactorProjection {
       throw new IllegalArgumentException("only " + embeddings.length + " warm items; the projection needs at least "
           + ProjectionParams.MIN_TRAINING_ITEMS);
     }
+    long engineStart = System.nanoTime();
+    Engine engine = engine();
+    Device device = device(p.device(), engine);
     long start = System.nanoTime();
+    LOG.debug("PyTorch engine ready in {} ms", (start - engineStart) / 1_000_000);
     Random random = new Random(p.seed());
     int[] order = permutation(embeddings.length, random);
     int holdoutCount = (int) Math.round(embeddings.length * p.holdoutShare());
     int[] holdout = Arrays.copyOfRange(order, 0, holdoutCount);
     int[] training = Arrays.copyOfRange(order, holdoutCount, order.length);
-    Engine engine = engine();
-    Device device = device(p.device(), engine);
     LOG.info("training cold-start projection {} → {} (ReLU) → {} on {} items ({} held out) on {}: {} epochs at most,"
             + " batch {}, learning rate {}, seed {}",
         inputSize, p.hiddenSize(), rank, training.length, holdout.length, device, p.epochs(), p.batchSize(),

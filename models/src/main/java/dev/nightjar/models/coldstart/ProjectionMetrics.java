@@ -22,7 +22,7 @@ import java.util.Locale;
  * @param holdoutNormRatio mean length of the projected vectors over mean length of the true ones, on the
  *     hold-out: below 1 means projected items score lower than warm ones under a dot product
  * @param device the device training ran on, e.g. {@code cpu()} or {@code gpu(0)}
- * @param trainingMillis wall time of training and measuring
+ * @param trainingMillis wall time of training and measuring (not counting the engine's start)
  */
 public record ProjectionMetrics(
     int trainingItems,
