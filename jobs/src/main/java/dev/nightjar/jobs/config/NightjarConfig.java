@@ -1,6 +1,7 @@
 package dev.nightjar.jobs.config;
 
 import dev.nightjar.models.cf.AlsParams;
+import dev.nightjar.models.coldstart.ProjectionParams;
 import dev.nightjar.models.text.DeviceSelection;
 import dev.nightjar.models.text.EmbeddingParams;
 import dev.nightjar.transforms.EventTypes;
@@ -27,6 +28,9 @@ import java.util.Map;
  * @param interactions weighting and decay ({@code nightjar.interactions.*})
  * @param als collaborative model ({@code nightjar.als.*})
  * @param recommend list settings ({@code nightjar.recommend.*})
+ * @param embedding text encoder settings ({@code nightjar.embedding.*})
+ * @param profiles profile settings ({@code nightjar.profiles.*})
+ * @param coldStart the text → factor projection for new items ({@code nightjar.coldstart.*})
  * @param spark {@code spark.*} settings for the session
  */
 public record NightjarConfig(
@@ -36,6 +40,7 @@ public record NightjarConfig(
     RecommendSettings recommend,
     EmbeddingSettings embedding,
     ProfileSettings profiles,
+    ProjectionParams coldStart,
     Map<String, String> spark) {
 
   /**
@@ -176,7 +181,18 @@ public record NightjarConfig(
             r.getInt("nightjar.profiles.similarItems", ProfileSettings.DEFAULT_SIMILAR_ITEMS, 1, 1_000),
             r.getInt("nightjar.profiles.newItemDays", ProfileSettings.DEFAULT_NEW_ITEM_DAYS, 0, 3_650),
             r.getInt("nightjar.profiles.audienceSize", ProfileSettings.DEFAULT_AUDIENCE_SIZE, 1, 1_000_000));
-    return new NightjarConfig(ingest, interactions, als, recommend, embedding, profiles, r.sparkSettings());
+    ProjectionParams coldStart =
+        new ProjectionParams(
+            r.getInt("nightjar.coldstart.hiddenSize", ProjectionParams.DEFAULT_HIDDEN_SIZE, 1, ProjectionParams.MAX_HIDDEN_SIZE),
+            r.getInt("nightjar.coldstart.epochs", ProjectionParams.DEFAULT_EPOCHS, 1, ProjectionParams.MAX_EPOCHS),
+            r.getInt("nightjar.coldstart.batchSize", ProjectionParams.DEFAULT_BATCH_SIZE, 1, ProjectionParams.MAX_BATCH_SIZE),
+            r.getDouble("nightjar.coldstart.learningRate", ProjectionParams.DEFAULT_LEARNING_RATE, 1e-7, 10),
+            r.getDouble("nightjar.coldstart.holdoutShare", ProjectionParams.DEFAULT_HOLDOUT_SHARE, 0, ProjectionParams.MAX_HOLDOUT_SHARE),
+            r.getLong("nightjar.coldstart.seed", ProjectionParams.DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE),
+            r.getChoice("nightjar.coldstart.device", ProjectionParams.DEFAULT_DEVICE, DeviceSelection.ALLOWED),
+            r.getInt("nightjar.coldstart.maxTrainingItems", ProjectionParams.DEFAULT_MAX_TRAINING_ITEMS,
+                ProjectionParams.MIN_TRAINING_ITEMS, ProjectionParams.MAX_TRAINING_ITEMS));
+    return new NightjarConfig(ingest, interactions, als, recommend, embedding, profiles, coldStart, r.sparkSettings());
   }
 
   private static RecommendSettings readRecommend(ConfigReader r) {

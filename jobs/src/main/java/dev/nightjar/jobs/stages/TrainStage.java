@@ -7,6 +7,9 @@ import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
 import dev.nightjar.models.cf.AlsParams;
 import dev.nightjar.models.cf.AlsTrainer;
+import dev.nightjar.models.coldstart.ColdStartProjector;
+import dev.nightjar.models.coldstart.ProjectionMetrics;
+import dev.nightjar.models.coldstart.ProjectionParams;
 import dev.nightjar.transforms.Columns;
 import dev.nightjar.transforms.IdIndex;
 import java.sql.Date;
@@ -15,17 +18,21 @@ import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Trains implicit ALS on night D's interactions: extends the stable user and item indexes, fits
- * the model with a fixed seed, and writes the factors to {@code als_user_factors} and
- * {@code als_item_factors} (partition {@code run_date = D}, keyed by the string ids).
+ * the model with a fixed seed, gives items with text but no interactions factors through the
+ * cold-start projection, and writes {@code als_user_factors} and {@code als_item_factors}
+ * (partition {@code run_date = D}, keyed by the string ids; projected rows flagged).
  */
 public final class TrainStage {
   private static final Logger LOG = LoggerFactory.getLogger(TrainStage.class);
   public static final String NAME = "train";
+  /** {@code als_item_factors} column: true for cold items whose factors come from the text projection. */
+  public static final String PROJECTED = "projected";
 
   private TrainStage() {}
 
@@ -62,11 +69,53 @@ public final class TrainStage {
 
     ALSModel model = AlsTrainer.train(indexed, p);
     String version = modelVersion(p, date);
-    Column[] dateAndVersion = {lit(Date.valueOf(date)).as(Columns.RUN_DATE), lit(version).as(Columns.MODEL_VERSION)};
-    writeFactors(lake, Tables.ALS_USER_FACTORS, model.userFactors(), users, Columns.USER_ID, dateAndVersion, date);
-    writeFactors(lake, Tables.ALS_ITEM_FACTORS, model.itemFactors(), items, Columns.ITEM_ID, dateAndVersion, date);
+    Column runDate = lit(Date.valueOf(date)).as(Columns.RUN_DATE);
+    Column modelVersion = lit(version).as(Columns.MODEL_VERSION);
+    Dataset<Row> userFactors = keyed(model.userFactors(), users, Columns.USER_ID);
+    lake.replaceWhere(Tables.ALS_USER_FACTORS, userFactors.select(col("*"), runDate, modelVersion), "run_date = DATE'" + date + "'",
+        Columns.RUN_DATE);
+    Dataset<Row> itemFactors = keyed(model.itemFactors(), items, Columns.ITEM_ID).withColumn(PROJECTED, lit(false));
+    itemFactors = itemFactors.unionByName(coldStart(ctx, itemFactors, items, report));
+    lake.replaceWhere(Tables.ALS_ITEM_FACTORS, itemFactors.select(col("*"), runDate, modelVersion), "run_date = DATE'" + date + "'",
+        Columns.RUN_DATE);
     LOG.info("Trained {} on {} interactions", version, rows);
     return report.detail(Columns.MODEL_VERSION, version).write(lake);
+  }
+
+  /**
+   * Factors for items with text but no interactions: the projection from text embeddings to the ALS
+   * factor space, trained on this night's warm items (hold-out quality in the report). Empty when
+   * there are no embeddings yet.
+   */
+  private static Dataset<Row> coldStart(StageContext ctx, Dataset<Row> warmFactors, Dataset<Row> index, RunReport report) {
+    Lakehouse lake = ctx.lake();
+    Dataset<Row> none = warmFactors.limit(0);
+    if (!lake.exists(Tables.ITEM_EMBEDDINGS)) {
+      return none;
+    }
+    long v = lake.version(Tables.ITEM_EMBEDDINGS);
+    report.inputVersion(Tables.ITEM_EMBEDDINGS, v);
+    Dataset<Row> embeddings = lake.readAt(Tables.ITEM_EMBEDDINGS, v).select(Columns.ITEM_ID, ColdStartProjector.VECTOR_COL);
+    long warm = warmFactors.join(embeddings.select(Columns.ITEM_ID), Columns.ITEM_ID).count();
+    if (warm < ProjectionParams.MIN_TRAINING_ITEMS) {
+      LOG.warn("Cold start: only {} warm items have embeddings (need {}); no projected factors", warm, ProjectionParams.MIN_TRAINING_ITEMS);
+      return none;
+    }
+    ColdStartProjector.Result result =
+        ColdStartProjector.fitAndProject(embeddings, warmFactors.select(Columns.ITEM_ID, Columns.FEATURES), ctx.config().coldStart());
+    Dataset<Row> projected =
+        result.coldItemFactors()
+            .join(index.select(col(Columns.ID).as(Columns.ITEM_ID), col(Columns.IDX)), Columns.ITEM_ID)
+            .select(col(Columns.ITEM_ID), col(Columns.IDX), col(Columns.FEATURES), lit(true).as(PROJECTED))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    long cold = projected.count();
+    ProjectionMetrics m = result.metrics();
+    LOG.info("Cold start: {} items got projected factors; {}", cold, m.summary());
+    report.detail("coldstart_items", cold)
+        .detail("coldstart_holdout_cosine", String.format(java.util.Locale.ROOT, "%.4f", m.holdoutCosine()))
+        .detail("coldstart_baseline_cosine", String.format(java.util.Locale.ROOT, "%.4f", m.baselineCosine()))
+        .detail("coldstart_training_items", m.trainingItems());
+    return projected;
   }
 
   private static Dataset<Row> extendIndex(Lakehouse lake, String table, Dataset<Row> ids, RunReport report) {
@@ -85,12 +134,10 @@ public final class TrainStage {
     return written;
   }
 
-  private static void writeFactors(
-      Lakehouse lake, String table, Dataset<Row> factors, Dataset<Row> index, String idCol, Column[] extra, LocalDate date) {
-    Dataset<Row> keyed =
-        factors
-            .join(index.select(col(Columns.IDX).as(Columns.ID), col(Columns.ID).as(idCol)), Columns.ID)
-            .select(col(idCol), col(Columns.ID).as(Columns.IDX), col(Columns.FEATURES), extra[0], extra[1]);
-    lake.replaceWhere(table, keyed, "run_date = DATE'" + date + "'", Columns.RUN_DATE);
+  /** Factors keyed by the string id: {@code <idCol>, idx, features}. */
+  private static Dataset<Row> keyed(Dataset<Row> factors, Dataset<Row> index, String idCol) {
+    return factors
+        .join(index.select(col(Columns.IDX).as(Columns.ID), col(Columns.ID).as(idCol)), Columns.ID)
+        .select(col(idCol), col(Columns.ID).as(Columns.IDX), col(Columns.FEATURES));
   }
 }

@@ -147,6 +147,11 @@ public final class TextEncoderModel {
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");
     }
+    // With PyTorch on the classpath (the cold-start projection) DJL's ONNX Runtime engine would load it as
+    // its "alternative" engine: 432 MB of natives and a thread per core on every executor that embeds text.
+    if (System.getProperty("ai.djl.onnx.disable_alternative") == null) {
+      System.setProperty("ai.djl.onnx.disable_alternative", "true");
+    }
     if (System.getProperty("DJL_CACHE_DIR") == null && System.getenv("DJL_CACHE_DIR") == null) {
       System.setProperty("DJL_CACHE_DIR", Path.of(System.getProperty("java.io.tmpdir"), "nightjar-djl").toString());
     }
