@@ -4,8 +4,11 @@ import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.row_number;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -79,14 +82,23 @@ public final class BlockwiseTopKScorer {
 
   /** The schema of {@link #topK}'s result. */
   public static final StructType OUTPUT_SCHEMA = new StructType()
-      .add(USER, DataTypes.IntegerType, false)
-      .add(ITEM, DataTypes.IntegerType, false)
-      .add(SCORE, DataTypes.FloatType, false)
-      .add(RANK, DataTypes.IntegerType, false);
+      .add(USER, DataTypes.IntegerType)
+      .add(ITEM, DataTypes.IntegerType)
+      .add(SCORE, DataTypes.FloatType)
+      .add(RANK, DataTypes.IntegerType);
 
   private static final String EXCLUDED = "excluded";
+  private static final String ITEMS = "items";
+  private static final String SCORES = "scores";
+  private static final String POSITION = "pos";
+  /** One row per user as the tasks emit it, exploded to {@link #OUTPUT_SCHEMA} by Spark. */
+  private static final StructType LISTS = new StructType()
+      .add(USER, DataTypes.IntegerType, false)
+      .add(ITEMS, DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+      .add(SCORES, DataTypes.createArrayType(DataTypes.FloatType, false), false);
   private static final String JOB_DESCRIPTION = "spark.job.description";
   private static final Logger LOG = LoggerFactory.getLogger(BlockwiseTopKScorer.class);
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private BlockwiseTopKScorer() {}
 
@@ -126,7 +138,9 @@ public final class BlockwiseTopKScorer {
     Dataset<Row> users = withExclusions(userFactors, exclusions).repartition(partitions);
     Dataset<Row> ranked = null;
     for (Broadcast<ItemBlock[]> chunk : chunks) {
-      Dataset<Row> lists = users.mapPartitions(new ScorePartition(chunk, params), Encoders.row(OUTPUT_SCHEMA));
+      Dataset<Row> lists = users.mapPartitions(new ScorePartition(chunk, params), Encoders.row(LISTS))
+          .select(col(USER), posexplode(col(ITEMS)).as(new String[] {POSITION, ITEM}), col(SCORES))
+          .select(col(USER), col(ITEM), col(SCORES).getItem(col(POSITION)).as(SCORE), col(POSITION).plus(1).as(RANK));
       ranked = ranked == null ? lists : ranked.union(lists);
     }
     return chunks.size() == 1 ? ranked : ranked.withColumn(RANK,
@@ -320,10 +334,8 @@ public final class BlockwiseTopKScorer {
     }
   }
 
-  /** Reads users a block at a time, scores the block, then emits its ranked rows one by one. */
+  /** Reads users a block at a time, scores the block, then emits one row per user: id, items, scores. */
   private static final class RankedRows implements Iterator<Row> {
-    private static final TopKHeaps.Ranking NONE = new TopKHeaps.Ranking(new int[0], new float[0]);
-
     private final Iterator<Row> input;
     private final ItemBlock[] items;
     private final int d;
@@ -331,16 +343,14 @@ public final class BlockwiseTopKScorer {
     private final boolean cosine;
     private final int blockSize;
     private final long startNanos = System.nanoTime();
+    private final long startCpuNanos = THREADS.getCurrentThreadCpuTime();
     private long users;
     private int blocks;
+    private boolean logged;
 
     private int[] blockUsers = new int[0];
     private TopKHeaps heaps;
     private int nextUser;
-    private int user;
-    private TopKHeaps.Ranking ranking = NONE;
-    private int rank;
-    private boolean done;
 
     RankedRows(Iterator<Row> input, ItemBlock[] items, TopKParams params) {
       this.input = input;
@@ -353,24 +363,21 @@ public final class BlockwiseTopKScorer {
 
     @Override
     public boolean hasNext() {
-      while (rank == ranking.items().length) {
-        if (nextUser < blockUsers.length) {
-          user = blockUsers[nextUser];
-          ranking = heaps.ranking(nextUser++);
-          rank = 0;
-        } else if (input.hasNext()) {
-          scoreNextBlock();
-        } else {
-          if (!done) {
-            done = true;
-            LOG.info("partition {}: scored {} users in {} blocks against {} items in {} ms",
-                TaskContext.getPartitionId(), users, blocks, Arrays.stream(items).mapToInt(ItemBlock::size).sum(),
-                (System.nanoTime() - startNanos) / 1_000_000);
-          }
-          return false;
-        }
+      if (nextUser < blockUsers.length) {
+        return true;
       }
-      return true;
+      if (input.hasNext()) {
+        scoreNextBlock();
+        return true;
+      }
+      if (!logged) {
+        logged = true;
+        LOG.info("partition {}: scored {} users in {} blocks against {} items in {} ms ({} ms on cpu)",
+            TaskContext.getPartitionId(), users, blocks, Arrays.stream(items).mapToInt(ItemBlock::size).sum(),
+            (System.nanoTime() - startNanos) / 1_000_000,
+            (THREADS.getCurrentThreadCpuTime() - startCpuNanos) / 1_000_000);
+      }
+      return false;
     }
 
     @Override
@@ -378,13 +385,12 @@ public final class BlockwiseTopKScorer {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      Row row = RowFactory.create(user, ranking.items()[rank], ranking.scores()[rank], rank + 1);
-      rank++;
-      return row;
+      TopKHeaps.Ranking ranking = heaps.ranking(nextUser);
+      return RowFactory.create(blockUsers[nextUser++], ranking.items(), ranking.scores());
     }
 
     private void scoreNextBlock() {
-      float[] vectors = new float[blockSize * d];
+      float[] vectors = new float[Math.multiplyExact(blockSize, d)];
       int[] ids = new int[blockSize];
       int[][] excluded = new int[blockSize][];
       int n = 0;

@@ -21,8 +21,13 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Cosine similarity: {@link #normalizeRows} the users and items once, then score by dot product.
  *
  * <p>Thread-safe: each call works on its arguments only; the heaps must not be shared by
- * concurrent calls. Uses {@link FloatVector#SPECIES_PREFERRED} (a fixed species such as
- * {@code SPECIES_256} was measured ~18× slower once MLlib's BLAS had run in the same JVM).
+ * concurrent calls.
+ *
+ * <p>Uses {@link FloatVector#SPECIES_MAX}, the species of MLlib's BLAS ({@code VectorBLAS}): once
+ * that BLAS had run in the same JVM, this kernel on {@code SPECIES_PREFERRED} (class
+ * {@code Float256Vector} on AVX2, where {@code SPECIES_MAX} is {@code FloatMaxVector} of the same
+ * width) fell from ~20 to ~2.4 GFLOP/s, because the shared Vector API call sites then see two
+ * vector classes and C2 stops intrinsifying some of them.
  *
  * <pre>{@code
  * ItemBlock items = ItemBlock.pack(itemVectors, itemIds, d);     // m × d, row-major
@@ -32,7 +37,7 @@ import jdk.incubator.vector.VectorSpecies;
  * }</pre>
  */
 public final class TopKKernel {
-  static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+  static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_MAX;
   static final int LANES = SPECIES.length();
   private static final int[] NONE = new int[0];
 

@@ -48,7 +48,7 @@ class BlockwiseTopKScorerTest extends SparkTestBase {
         factors(DATA.users(), DATA.n(), USER_ID_OFFSET, null), factors(DATA.items(), DATA.m(), 0, DATA.ids()),
         exclusions(), params);
 
-    assertEquals(BlockwiseTopKScorer.OUTPUT_SCHEMA, result.schema());
+    assertEquals(columns(BlockwiseTopKScorer.OUTPUT_SCHEMA), columns(result.schema()));
     Map<Integer, List<Row>> byUser = new HashMap<>();
     for (Row row : result.collectAsList()) {
       byUser.computeIfAbsent(row.getInt(0), u -> new ArrayList<>()).add(row);
@@ -126,6 +126,10 @@ class BlockwiseTopKScorerTest extends SparkTestBase {
     assertThrows(IllegalArgumentException.class,
         () -> new TopKParams(10_000, TopKParams.Metric.DOT, 1 << 12, 1024, 1 << 20, 0));
     assertThrows(NullPointerException.class, () -> TopKParams.of(10, null));
+  }
+
+  private static List<String> columns(StructType schema) {
+    return java.util.Arrays.stream(schema.fields()).map(f -> f.name() + " " + f.dataType().simpleString()).toList();
   }
 
   /** {@code id, features} rows; ids are {@code offset + row} unless given. */
