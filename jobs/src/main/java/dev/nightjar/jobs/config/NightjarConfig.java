@@ -27,6 +27,7 @@ import java.util.Map;
  * @param interactions weighting and decay ({@code nightjar.interactions.*})
  * @param als collaborative model ({@code nightjar.als.*})
  * @param recommend list settings ({@code nightjar.recommend.*})
+ * @param retention raw-data retention and VACUUM settings ({@code nightjar.privacy.*}; {@code retention}, {@code forget})
  * @param spark {@code spark.*} settings for the session
  */
 public record NightjarConfig(
@@ -36,7 +37,23 @@ public record NightjarConfig(
     RecommendSettings recommend,
     EmbeddingSettings embedding,
     ProfileSettings profiles,
+    RetentionSettings retention,
     Map<String, String> spark) {
+
+  /**
+   * Settings of the {@code retention} and {@code forget} commands (docs/reliability.md).
+   *
+   * @param rawRetentionDays raw events older than D minus this many days are deleted by {@code retention --date D}
+   * @param vacuumRetentionHours VACUUM keeps files removed less than this many hours ago (time travel and
+   *     concurrent readers need them); below {@value #DELTA_SAFE_VACUUM_HOURS} Delta also needs
+   *     {@code spark.databricks.delta.retentionDurationCheck.enabled=false}
+   */
+  public record RetentionSettings(int rawRetentionDays, int vacuumRetentionHours) {
+    public static final int DEFAULT_RAW_RETENTION_DAYS = 400;
+    public static final int DEFAULT_VACUUM_RETENTION_HOURS = 168;
+    /** Delta's default {@code delta.deletedFileRetentionDuration} (1 week): shorter VACUUMs need the safety check off. */
+    public static final int DELTA_SAFE_VACUUM_HOURS = 168;
+  }
 
   /**
    * Settings of the {@code profiles} stage.
@@ -166,7 +183,11 @@ public record NightjarConfig(
                 r.getInt("nightjar.profiles.topCategories", InterestParams.DEFAULT_TOP_CATEGORIES, 1, 100)),
             r.getInt("nightjar.profiles.segments", ProfileSettings.DEFAULT_SEGMENTS, 2, 1_000),
             r.getLong("nightjar.profiles.seed", ProfileSettings.DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE));
-    return new NightjarConfig(ingest, interactions, als, recommend, embedding, profiles, r.sparkSettings());
+    RetentionSettings retention =
+        new RetentionSettings(
+            r.getInt("nightjar.privacy.rawRetentionDays", RetentionSettings.DEFAULT_RAW_RETENTION_DAYS, 1, 36_500),
+            r.getInt("nightjar.privacy.vacuumRetentionHours", RetentionSettings.DEFAULT_VACUUM_RETENTION_HOURS, 0, 87_600));
+    return new NightjarConfig(ingest, interactions, als, recommend, embedding, profiles, retention, r.sparkSettings());
   }
 
   private static RecommendSettings readRecommend(ConfigReader r) {
