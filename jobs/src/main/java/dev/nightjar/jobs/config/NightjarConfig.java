@@ -31,6 +31,7 @@ import java.util.Map;
  * @param embedding text encoder settings ({@code nightjar.embedding.*})
  * @param profiles profile settings ({@code nightjar.profiles.*})
  * @param coldStart the text → factor projection for new items ({@code nightjar.coldstart.*})
+ * @param retention raw-data retention and VACUUM settings ({@code nightjar.privacy.*}; {@code retention}, {@code forget})
  * @param spark {@code spark.*} settings for the session
  */
 public record NightjarConfig(
@@ -41,7 +42,23 @@ public record NightjarConfig(
     EmbeddingSettings embedding,
     ProfileSettings profiles,
     ProjectionParams coldStart,
+    RetentionSettings retention,
     Map<String, String> spark) {
+
+  /**
+   * Settings of the {@code retention} and {@code forget} commands (docs/reliability.md).
+   *
+   * @param rawRetentionDays raw events older than D minus this many days are deleted by {@code retention --date D}
+   * @param vacuumRetentionHours VACUUM keeps files removed less than this many hours ago (time travel and
+   *     concurrent readers need them); below {@value #DELTA_SAFE_VACUUM_HOURS} Delta also needs
+   *     {@code spark.databricks.delta.retentionDurationCheck.enabled=false}
+   */
+  public record RetentionSettings(int rawRetentionDays, int vacuumRetentionHours) {
+    public static final int DEFAULT_RAW_RETENTION_DAYS = 400;
+    public static final int DEFAULT_VACUUM_RETENTION_HOURS = 168;
+    /** Delta's default {@code delta.deletedFileRetentionDuration} (1 week): shorter VACUUMs need the safety check off. */
+    public static final int DELTA_SAFE_VACUUM_HOURS = 168;
+  }
 
   /**
    * Settings of the {@code profiles} stage.
@@ -192,7 +209,11 @@ public record NightjarConfig(
             r.getChoice("nightjar.coldstart.device", ProjectionParams.DEFAULT_DEVICE, DeviceSelection.ALLOWED),
             r.getInt("nightjar.coldstart.maxTrainingItems", ProjectionParams.DEFAULT_MAX_TRAINING_ITEMS,
                 ProjectionParams.MIN_TRAINING_ITEMS, ProjectionParams.MAX_TRAINING_ITEMS));
-    return new NightjarConfig(ingest, interactions, als, recommend, embedding, profiles, coldStart, r.sparkSettings());
+    RetentionSettings retention =
+        new RetentionSettings(
+            r.getInt("nightjar.privacy.rawRetentionDays", RetentionSettings.DEFAULT_RAW_RETENTION_DAYS, 1, 36_500),
+            r.getInt("nightjar.privacy.vacuumRetentionHours", RetentionSettings.DEFAULT_VACUUM_RETENTION_HOURS, 0, 87_600));
+    return new NightjarConfig(ingest, interactions, als, recommend, embedding, profiles, coldStart, retention, r.sparkSettings());
   }
 
   private static RecommendSettings readRecommend(ConfigReader r) {

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.*;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
+import dev.nightjar.jobs.reliability.RawSchemaCheck;
 import dev.nightjar.transforms.Catalogue;
 import dev.nightjar.transforms.Columns;
 import dev.nightjar.transforms.Ingest;
@@ -36,6 +37,7 @@ public final class IngestStage {
     long rawItemsVersion = lake.version(Tables.RAW_ITEMS);
     long rawEventsVersion = lake.version(Tables.RAW_EVENTS);
     report.inputVersion(Tables.RAW_ITEMS, rawItemsVersion).inputVersion(Tables.RAW_EVENTS, rawEventsVersion);
+    RawSchemaCheck.requireRawTables(lake, rawEventsVersion, rawItemsVersion); // schema drift fails here, before any write
 
     // 1. The catalogue: current version of every item, accepted or quarantined.
     Dataset<Row> rawItems = lake.readAt(Tables.RAW_ITEMS, rawItemsVersion);

@@ -1,6 +1,7 @@
 package dev.nightjar.jobs.stages;
 
 import dev.nightjar.jobs.lake.RunReport;
+import dev.nightjar.jobs.reliability.RetentionStage;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,7 @@ public final class Pipeline {
           case ProfilesStage.NAME -> ProfilesStage.run(ctx, date);
           case TrainStage.NAME -> TrainStage.run(ctx, date);
           case RecommendStage.NAME -> RecommendStage.run(ctx, date);
+          case RetentionStage.NAME -> RetentionStage.run(ctx, date); // its own command, not part of nightly
           default -> throw new IllegalArgumentException("unknown stage '" + stage + "'; stages: " + STAGES);
         };
     LOG.info("Stage {} for {} done in {} s ({})", stage, date, String.format("%.1f", (System.nanoTime() - start) / 1e9), report.status());
