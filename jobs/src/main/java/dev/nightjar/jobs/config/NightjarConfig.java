@@ -115,10 +115,10 @@ public record NightjarConfig(
     public static final int DEFAULT_CANDIDATES_PER_SOURCE = 100;
     public static final double DEFAULT_WEIGHT_ALS = 1.0;
     public static final double DEFAULT_WEIGHT_CONTENT = 0.5;
-    public static final double DEFAULT_WEIGHT_TRENDING = 0.2;
+    public static final double DEFAULT_WEIGHT_TRENDING = 0.1;
     public static final double DEFAULT_WEIGHT_REPURCHASE = 0.6;
     public static final double DEFAULT_MMR_LAMBDA = 0.9;
-    public static final int DEFAULT_CATEGORY_CAP = 20;
+    public static final int DEFAULT_CATEGORY_CAP = 35;
     public static final String DEFAULT_EXPLORE_RANKS = "10,20";
     public static final int DEFAULT_PROPENSITY_SAMPLES = 500;
     public static final int DEFAULT_TRENDING_DAYS = 7;

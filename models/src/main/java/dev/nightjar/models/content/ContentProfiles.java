@@ -4,14 +4,19 @@ import static org.apache.spark.sql.functions.*;
 
 import dev.nightjar.transforms.Columns;
 import dev.nightjar.transforms.SchemaCheck;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.function.MapGroupsFunction;
 import org.apache.spark.ml.clustering.KMeans;
 import org.apache.spark.ml.clustering.KMeansModel;
 import org.apache.spark.ml.functions;
-import org.apache.spark.ml.stat.Summarizer;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * User content profiles: the interaction-weighted (already time-decayed) mean of the embeddings of
@@ -28,12 +33,6 @@ public final class ContentProfiles {
 
   private ContentProfiles() {}
 
-  /** Unit-length copy of an {@code ARRAY<FLOAT>} column (null stays null; a zero vector stays zero). */
-  public static Column normalise(Column vector) {
-    Column norm = sqrt(aggregate(vector, lit(0.0), (acc, x) -> acc.plus(x.multiply(x))));
-    return transform(vector, x -> when(norm.gt(0), x.divide(norm)).otherwise(lit(0.0)).cast(DataTypes.FloatType));
-  }
-
   /**
    * @param interactions {@code user_id, item_id, weight}
    * @param itemEmbeddings {@code item_id, vector ARRAY<FLOAT>}
@@ -43,11 +42,40 @@ public final class ContentProfiles {
     SchemaCheck.require(interactions, "interactions", SchemaCheck.columns(
         Columns.USER_ID, DataTypes.StringType, Columns.ITEM_ID, DataTypes.StringType, Columns.WEIGHT, DataTypes.DoubleType));
     SchemaCheck.require(itemEmbeddings, "item_embeddings", SchemaCheck.columns(Columns.ITEM_ID, DataTypes.StringType));
+    StructType out = new StructType()
+        .add(Columns.USER_ID, DataTypes.StringType, false)
+        .add(VECTOR, DataTypes.createArrayType(DataTypes.FloatType, false), false);
     return interactions
-        .join(itemEmbeddings.select(col(Columns.ITEM_ID), functions.array_to_vector(col(VECTOR)).as("v")), Columns.ITEM_ID)
-        .groupBy(Columns.USER_ID)
-        .agg(Summarizer.mean(col("v"), col(Columns.WEIGHT)).as("mean"))
-        .select(col(Columns.USER_ID), normalise(functions.vector_to_array(col("mean"), "float32")).as(VECTOR));
+        .join(itemEmbeddings.select(Columns.ITEM_ID, VECTOR), Columns.ITEM_ID)
+        .select(Columns.USER_ID, Columns.WEIGHT, VECTOR)
+        .groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
+        .mapGroups((MapGroupsFunction<String, Row, Row>) ContentProfiles::weightedMean, Encoders.row(out));
+  }
+
+  /** One user's weight-averaged, L2-normalised vector (a sum in double precision; the mean's scale drops out). */
+  static Row weightedMean(String userId, Iterator<Row> rows) {
+    double[] sum = null;
+    while (rows.hasNext()) {
+      Row r = rows.next();
+      double w = r.getDouble(1);
+      List<Float> v = r.getList(2);
+      if (sum == null) {
+        sum = new double[v.size()];
+      }
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += w * v.get(i);
+      }
+    }
+    double norm = 0;
+    for (double x : sum) {
+      norm += x * x;
+    }
+    norm = Math.sqrt(norm);
+    float[] unit = new float[sum.length];
+    for (int i = 0; i < unit.length; i++) {
+      unit[i] = norm > 0 ? (float) (sum[i] / norm) : 0f;
+    }
+    return RowFactory.create(userId, unit);
   }
 
   /** Interest segments: k-means (seeded) over the profile vectors; {@code user_id, segment}. */

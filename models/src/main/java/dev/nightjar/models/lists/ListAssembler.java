@@ -17,10 +17,11 @@ import java.util.SplittableRandom;
  * Thompson-sampled exploration slots at fixed ranks, and a readable reason for every row. Plain
  * Java, one user at a time, deterministic for a given seed.
  *
- * <p>Exploration: E = {@code exploreRanks.size()} slots. The categories of the first k − E
- * exploitation items are excluded; for each slot a category is drawn by Thompson sampling (one draw
- * from each remaining category's Beta posterior, the largest wins) and its best pool item not yet
- * listed fills the slot. Its {@code propensity} is the probability that the category wins, estimated
+ * <p>Exploration: E = {@code exploreRanks.size()} slots. The categories of the exploitation items
+ * that rank above the last slot (the user's known interests) are excluded; for each slot a category
+ * is drawn by Thompson sampling (one draw from each remaining category's Beta posterior, the largest
+ * wins) and its best pool item not yet listed fills the slot. Items of an explored category are then
+ * left out of the exploitation part, so explored categories always lie outside it. Its {@code propensity} is the probability that the category wins, estimated
  * with {@code propensitySamples} further draws (floored at one win), conditional on the slots filled
  * before it. Exploitation rows have propensity 1. A slot with no explorable category is filled by
  * exploitation.
@@ -102,8 +103,11 @@ public final class ListAssembler {
     int explore = p.exploreRanks().size();
     List<Candidate> exploit = mmr(ordered, p.k(), p.mmrLambda(), p.categoryCap());
 
+    // The user's known interests: the categories of the exploitation items up to the last exploration
+    // slot. Exploring any of them would not be exploring; their items stay in the exploitation part.
+    int lastSlot = explore == 0 ? 0 : p.exploreRanks().get(explore - 1);
     Set<String> exploitCategories = new HashSet<>();
-    for (Candidate c : exploit.subList(0, Math.max(0, Math.min(exploit.size(), p.k() - explore)))) {
+    for (Candidate c : exploit.subList(0, Math.max(0, Math.min(exploit.size(), lastSlot - explore)))) {
       exploitCategories.add(c.category());
     }
     List<Pick> picks = explore(ordered, beliefs, exploitCategories, explore, seed, p.propensitySamples());
