@@ -12,6 +12,7 @@ import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -139,7 +140,7 @@ public final class ForgetUsers {
 
   private static Optional<UserColumn> userColumn(String table, StructType schema) {
     List<String> strings =
-        java.util.Arrays.stream(schema.fields()).filter(f -> f.dataType().equals(DataTypes.StringType)).map(StructField::name).toList();
+        Arrays.stream(schema.fields()).filter(f -> f.dataType().equals(DataTypes.StringType)).map(StructField::name).toList();
     if (table.equals(Tables.USER_INDEX) && strings.contains(Columns.ID)) {
       return Optional.of(new UserColumn(table, Columns.ID, false));
     }
