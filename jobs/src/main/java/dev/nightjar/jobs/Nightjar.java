@@ -7,6 +7,7 @@ import dev.nightjar.jobs.cli.ImportCommand;
 import dev.nightjar.jobs.cli.NightlyCommand;
 import dev.nightjar.jobs.cli.SqlCommand;
 import dev.nightjar.jobs.cli.StageCommand;
+import dev.nightjar.jobs.reliability.ForgetCommand;
 import dev.nightjar.jobs.reliability.RetentionCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,6 +42,7 @@ import picocli.CommandLine.Command;
       NightlyCommand.class,
       NightlyCommand.Backfill.class,
       RetentionCommand.class,
+      ForgetCommand.class,
       SqlCommand.class,
       ConfigCommand.class,
       BenchCommand.class

@@ -12,8 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -33,6 +36,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Lakehouse {
   private static final Logger LOG = LoggerFactory.getLogger(Lakehouse.class);
+
+  /**
+   * Test hook of the crash test ({@code CrashRecoveryTest}, docs/reliability.md): when this system
+   * property is a positive number of milliseconds, {@link #replaceWhere} writes its rows in two tasks
+   * and the second waits that long first, so one data file is on disk while the commit has not
+   * happened yet — the window a {@code kill -9} must not corrupt. Unset in production.
+   */
+  public static final String PAUSE_BEFORE_COMMIT_PROPERTY = "nightjar.test.pauseBeforeCommitMillis";
 
   private final SparkSession spark;
   private final Path root;
@@ -87,11 +98,26 @@ public final class Lakehouse {
   /** Replaces the rows matching {@code predicate} with {@code rows} atomically (creates the table when missing). */
   public void replaceWhere(String table, Dataset<Row> rows, String predicate, String... partitionColumns) {
     LOG.info("Writing {} where {}", table, predicate);
+    rows = pausedBeforeCommit(rows);
     if (!exists(table)) {
       rows.write().format("delta").partitionBy(partitionColumns).mode("errorifexists").save(path(table));
       return;
     }
     rows.write().format("delta").mode("overwrite").option("replaceWhere", predicate).save(path(table));
+  }
+
+  private static Dataset<Row> pausedBeforeCommit(Dataset<Row> rows) {
+    long millis = Long.getLong(PAUSE_BEFORE_COMMIT_PROPERTY, 0L);
+    if (millis <= 0) {
+      return rows;
+    }
+    LOG.warn("{}={}: the second write task waits before writing (crash test only)", PAUSE_BEFORE_COMMIT_PROPERTY, millis);
+    return rows.repartition(2).mapPartitions((MapPartitionsFunction<Row, Row>) it -> {
+      if (TaskContext.getPartitionId() > 0) {
+        Thread.sleep(millis);
+      }
+      return it;
+    }, Encoders.row(rows.schema()));
   }
 
   /** Replaces the whole table with {@code rows} atomically. */

@@ -24,11 +24,13 @@ public final class Tables {
   public static final String ITEM_AUDIENCES = "item_audiences";
   public static final String RECOMMENDATIONS = "recommendations";
   public static final String RUN_REPORT = "run_report";
+  /** One row per user removed by {@code forget}: pseudonym, tables touched, rows removed, time. */
+  public static final String FORGET_AUDIT = "forget_audit";
 
   /** Every table, in data-flow order. */
   public static final List<String> ALL =
       List.of(
           RAW_EVENTS, RAW_ITEMS, EVENTS, QUARANTINE, ITEMS, ITEM_EMBEDDINGS, INTERACTIONS, USER_INDEX, ITEM_INDEX,
           ALS_USER_FACTORS, ALS_ITEM_FACTORS, USER_PROFILES, USER_INTERESTS, CATEGORY_PRIORS, SIMILAR_ITEMS, ITEM_AUDIENCES, RECOMMENDATIONS,
-          RUN_REPORT);
+          RUN_REPORT, FORGET_AUDIT);
 }
