@@ -17,12 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
-class CliTest {
+public class CliTest {
   @TempDir Path dir;
 
-  record Run(int exitCode, String out, String err) {}
+  /** What a command printed and returned. */
+  public record Run(int exitCode, String out, String err) {}
 
-  static Run run(String... args) {
+  /** Runs the real command line in-process, capturing its output. */
+  public static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cli = Nightjar.commandLine();

@@ -3,16 +3,14 @@ package dev.nightjar.jobs.reliability;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.nightjar.jobs.Nightjar;
+import dev.nightjar.jobs.CliTest;
 import dev.nightjar.jobs.config.ConfigException;
 import dev.nightjar.jobs.config.NightjarConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The forget and retention commands and their config keys, plus the CLI and config error paths that
@@ -20,28 +18,20 @@ import picocli.CommandLine;
  * before any Spark session starts.
  */
 class ReliabilityCliTest {
-  @TempDir Path dir;
-
-  record Run(int exitCode, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Nightjar.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  static CliTest.Run run(String... args) {
+    return CliTest.run(args);
   }
+
+  @TempDir Path dir;
 
   @Test
   void forgetWithoutUsersOrWithAnUnknownOptionPrintsUsage() {
-    Run missing = run("forget");
+    CliTest.Run missing = run("forget");
     assertEquals(2, missing.exitCode());
     assertTrue(missing.err().contains("Missing required option: '--users=FILE'"), missing.err());
     assertTrue(missing.err().contains("Usage: nightjar forget"), missing.err());
 
-    Run unknown = run("retention", "--date", "2026-10-31", "--days", "400");
+    CliTest.Run unknown = run("retention", "--date", "2026-10-31", "--days", "400");
     assertEquals(2, unknown.exitCode());
     assertTrue(unknown.err().contains("Unknown options: '--days', '400'"), unknown.err());
     assertTrue(unknown.err().contains("Usage: nightjar retention"), unknown.err());
@@ -55,7 +45,7 @@ class ReliabilityCliTest {
 
     Path empty = dir.resolve("empty.txt");
     Files.writeString(empty, "\n  \n");
-    Run r = run("forget", "--users", empty.toString(), "--lakehouse", dir.resolve("lake").toString());
+    CliTest.Run r = run("forget", "--users", empty.toString(), "--lakehouse", dir.resolve("lake").toString());
     assertEquals(2, r.exitCode());
     assertEquals("nightjar forget: --users " + empty + " holds no user ids (one raw user id per line)", r.err().strip());
     assertFalse(Files.exists(dir.resolve("lake")), "nothing was created");
@@ -76,14 +66,14 @@ class ReliabilityCliTest {
 
   @Test
   void aConfigErrorThroughTheCliNamesTheKeyAndFailsBeforeSpark() {
-    Run bad = run("ingest", "--date", "2026-10-31", "--lakehouse", dir.resolve("lake").toString(),
+    CliTest.Run bad = run("ingest", "--date", "2026-10-31", "--lakehouse", dir.resolve("lake").toString(),
         "--set", "nightjar.embedding.device=tpu");
     assertEquals(2, bad.exitCode());
     assertEquals("nightjar ingest: nightjar.embedding.device = 'tpu' is not allowed: expected one of [auto, cpu, gpu]",
         bad.err().strip());
     assertFalse(Files.exists(dir.resolve("lake")), "no session, no lakehouse");
 
-    Run typo = run("config", "--set", "nightjar.privacy.rawRetentionDay=30");
+    CliTest.Run typo = run("config", "--set", "nightjar.privacy.rawRetentionDay=30");
     assertEquals(2, typo.exitCode());
     assertTrue(typo.err().startsWith("nightjar config: unknown config key(s) [nightjar.privacy.rawRetentionDay]"), typo.err());
     assertTrue(typo.err().contains("nightjar.privacy.rawRetentionDays: an integer in 1..36500 (default 400)"), typo.err());
@@ -100,7 +90,7 @@ class ReliabilityCliTest {
 
   @Test
   void aMisspelledCommandSuggestsTheRightOneWithUsage() {
-    Run r = run("forgett", "--users", "ids.txt");
+    CliTest.Run r = run("forgett", "--users", "ids.txt");
     assertEquals(2, r.exitCode());
     assertTrue(r.err().startsWith("nightjar: Unmatched arguments from index 0: 'forgett'"), r.err());
     assertTrue(r.err().contains("Did you mean: nightjar forget or"), r.err());
