@@ -11,13 +11,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Embeds the same item texts three ways in one process and compares: Nightjar's encoder in length-sorted
- * batches, the same encoder one text at a time, and langchain4j's own runner of the same model
- * ({@code AllMiniLmL6V2EmbeddingModel}) one text at a time. Each way is warmed up first, then the three take
+ * batches, the same encoder one text at a time — both with one caller per core, each with its own
+ * Predictor and one ONNX Runtime thread, as Spark runs it (one task per core) — and langchain4j's own
+ * runner of the same model ({@code AllMiniLmL6V2EmbeddingModel}) one text at a time from one caller,
+ * its ONNX Runtime session using every core itself. Each way is warmed up first, then the three take
  * turns on {@value #ROUNDS} slices of the texts (fair on a shared, noisy machine). The texts are the
  * distinct Online Retail descriptions when the shared folder holds them, else seeded generated titles.
  *
@@ -119,9 +125,17 @@ public final class EmbeddingBenchmark {
     long batchedCpuNanos = 0;
     long batch1Nanos = 0;
     long langchain4jNanos = 0;
-    try (Predictor<List<String>, float[][]> predictor = model.newPredictor(encoder.maxLength())) {
-      LengthSortedBatches.encode(predictor, warmup, encoder.batchSize());
-      LengthSortedBatches.encode(predictor, warmup, 1);
+    // Nightjar's encoder runs one caller per core (one ONNX Runtime thread each, as Spark runs one task per
+    // core); langchain4j's runner is one caller whose ONNX Runtime session uses every core itself.
+    int callers = Runtime.getRuntime().availableProcessors();
+    List<Predictor<List<String>, float[][]>> predictors = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try {
+      for (int i = 0; i < callers; i++) {
+        predictors.add(model.newPredictor(encoder.maxLength()));
+      }
+      encodeInParallel(pool, predictors, warmup, encoder.batchSize());
+      encodeInParallel(pool, predictors, warmup, 1);
       warmup.forEach(langchain4j::embed);
       // the three ways take turns slice by slice, so load from other processes hits them alike
       int sliceSize = (texts.size() + ROUNDS - 1) / ROUNDS;
@@ -129,13 +143,13 @@ public final class EmbeddingBenchmark {
         List<String> slice = texts.subList(from, Math.min(from + sliceSize, texts.size()));
         long start = System.nanoTime();
         long cpuStart = processCpuNanos();
-        float[][] vectors = LengthSortedBatches.encode(predictor, slice, encoder.batchSize());
+        float[][] vectors = encodeInParallel(pool, predictors, slice, encoder.batchSize());
         batchedNanos += System.nanoTime() - start;
         batchedCpuNanos += processCpuNanos() - cpuStart;
         System.arraycopy(vectors, 0, batched, from, vectors.length);
 
         start = System.nanoTime();
-        LengthSortedBatches.encode(predictor, slice, 1);
+        encodeInParallel(pool, predictors, slice, 1);
         batch1Nanos += System.nanoTime() - start;
 
         start = System.nanoTime();
@@ -145,6 +159,9 @@ public final class EmbeddingBenchmark {
         langchain4jNanos += System.nanoTime() - start;
         LOG.info("benchmark: {} of {} texts done", from + slice.size(), texts.size());
       }
+    } finally {
+      pool.shutdownNow();
+      predictors.forEach(Predictor::close);
     }
 
     Result result = new Result(realTexts ? "online-retail" : "generated", texts.size(), mean(tokens), max(tokens),
@@ -153,6 +170,35 @@ public final class EmbeddingBenchmark {
         rate(texts.size(), langchain4jNanos), minCosine(batched, reference));
     LOG.info("{}", result.line());
     return result;
+  }
+
+  /** Encodes {@code texts} split into one contiguous part per predictor, each on its own thread; input order kept. */
+  private static float[][] encodeInParallel(
+      ExecutorService pool, List<Predictor<List<String>, float[][]>> predictors, List<String> texts, int batchSize)
+      throws TranslateException {
+    int parts = predictors.size();
+    int partSize = (texts.size() + parts - 1) / parts;
+    List<Future<float[][]>> futures = new ArrayList<>();
+    for (int i = 0; i < parts && i * partSize < texts.size(); i++) {
+      List<String> part = texts.subList(i * partSize, Math.min(texts.size(), (i + 1) * partSize));
+      Predictor<List<String>, float[][]> predictor = predictors.get(i);
+      futures.add(pool.submit(() -> LengthSortedBatches.encode(predictor, part, batchSize)));
+    }
+    float[][] out = new float[texts.size()][];
+    int at = 0;
+    try {
+      for (Future<float[][]> f : futures) {
+        float[][] vectors = f.get();
+        System.arraycopy(vectors, 0, out, at, vectors.length);
+        at += vectors.length;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TranslateException("interrupted while encoding", e);
+    } catch (ExecutionException e) {
+      throw new TranslateException("encoding failed: " + e.getCause(), e.getCause());
+    }
+    return out;
   }
 
   /** Consecutive groups of {@code size} pieces joined with ", "; an incomplete last group is dropped. */
