@@ -106,6 +106,8 @@ public final class RecommendStage {
             .select(col(Columns.USER_ID), col(Columns.ITEM_ID), col(Columns.TITLE), col(Columns.PURCHASES).gt(0).as("purchased"));
     Dataset<Row> beliefs = in.interests.select(Columns.USER_ID, Columns.CATEGORY, Interests.ALPHA, Interests.BETA);
 
+    // Item vectors go to the driver once and are broadcast: bounded by the catalogue, not by events
+    // (50k items × 384 floats ≈ 77 MB), like the item factors the scorer broadcasts.
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark().sparkContext());
     Broadcast<Map<String, float[]>> vectors =
         jsc.broadcast(SparkListAssembler.vectorsById(in.embeddings.select(Columns.ITEM_ID, "vector").collectAsList()));
