@@ -166,9 +166,11 @@ public final class EaseModel implements AutoCloseable {
     LOG.info("EASE {}: top-{} for every user over {} covered items", params.versionTag(), n, weights.size());
     Dataset<Row> top = Ease.described(spark.sparkContext(), "Nightjar EASE: read B's columns for top-" + n,
         () -> BlockwiseTopKScorer.topK(users, items, seen, TopKParams.of(n, TopKParams.Metric.DOT)));
-    return top.join(history, top.col(BlockwiseTopKScorer.USER).equalTo(history.col(Columns.USER_IDX)))
-        .select(top.col(BlockwiseTopKScorer.USER), top.col(BlockwiseTopKScorer.ITEM), top.col(BlockwiseTopKScorer.SCORE),
-            top.col(BlockwiseTopKScorer.RANK), history.col(HISTORY))
+    // top derives from history, so join by column name (a condition on both sides' columns is ambiguous)
+    return top.withColumnRenamed(BlockwiseTopKScorer.USER, Columns.USER_IDX)
+        .join(history, Columns.USER_IDX)
+        .select(col(Columns.USER_IDX), col(BlockwiseTopKScorer.ITEM), col(BlockwiseTopKScorer.SCORE),
+            col(BlockwiseTopKScorer.RANK), col(HISTORY))
         .map(new BecauseItem(b), Encoders.row(OUTPUT_SCHEMA));
   }
 
