@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -189,6 +190,38 @@ class PipelineEndToEndTest extends SparkTestBase {
     Row stored = ctx.lake().read(Tables.ITEM_EMBEDDINGS).where("item_id = 'I000001'").select("text", "vector").head();
     assertEquals("Solar powered garden lantern. Garden", stored.getString(0));
     assertEquals(384, stored.getList(1).size());
+  }
+
+  /**
+   * The business rules hold in the written lists, and they apply before the cut to k: with a tight
+   * category cap and the most recommended item blocklisted, every list is still full.
+   */
+  @Test
+  @Order(8)
+  void rulesHoldBeforeTheCutAndListsStayFull() {
+    Lakehouse lake = ctx.lake();
+    String day = "run_date = DATE'" + D + "'";
+    Dataset<Row> unavailable = lake.read(Tables.ITEMS).where("NOT available").select("item_id");
+    long unavailableWithInteractions = unavailable.join(lake.read(Tables.INTERACTIONS), "item_id").select("item_id").distinct().count();
+    assertTrue(unavailableWithInteractions > 0, "the shop has unavailable items users interacted with, which sources could propose");
+    assertEquals(0, lake.read(Tables.RECOMMENDATIONS).where(day).join(unavailable, "item_id").count(), "no unavailable item is recommended");
+
+    String top = lake.read(Tables.RECOMMENDATIONS).where(day).groupBy("item_id").count()
+        .orderBy(org.apache.spark.sql.functions.col("count").desc(), org.apache.spark.sql.functions.col("item_id")).head().getString(0);
+    int cap = 3;
+    StageContext strict = new StageContext(spark(), lake, NightjarConfig.load(null, List.of(
+        "nightjar.als.rank=16", "nightjar.als.maxIter=6", "nightjar.recommend.k=20", "nightjar.recommend.exploreRanks=",
+        "nightjar.recommend.categoryCap=" + cap, "nightjar.recommend.blocklist=" + top)));
+    dev.nightjar.jobs.stages.RecommendStage.run(strict, D);
+    Dataset<Row> lists = lake.read(Tables.RECOMMENDATIONS).where(day);
+    assertEquals(0, lists.where("item_id = '" + top + "'").count(), "the blocklisted item " + top + " is gone");
+    assertEquals(0, lists.join(unavailable, "item_id").count());
+    assertEquals(0, lists.join(lake.read(Tables.INTERACTIONS).where("purchases > 0"), new String[] {"user_id", "item_id"}).count());
+    long overCap = lists.join(lake.read(Tables.ITEMS).select("item_id", "category"), "item_id")
+        .groupBy("user_id", "category").count().where("count > " + cap).count();
+    assertEquals(0, overCap, "no user has more than " + cap + " items of one category");
+    long users = lists.select("user_id").distinct().count();
+    assertEquals(users * 20, lists.count(), "every list is still full (k = 20): the rules cut before the list is");
   }
 
   private static Map<String, List<String>> snapshot() {
