@@ -188,6 +188,20 @@ public final class Lakehouse {
     return Long.parseLong(metrics.getOrDefault("numTargetRowsInserted", "0"));
   }
 
+  /**
+   * Keeps Delta's symlink-format manifest of {@code table} exact from now on, so engines without
+   * Delta support (DuckDB, Trino, Athena) read exactly the current files: sets
+   * {@code delta.compatibility.symlinkFormatManifest.enabled=true} and generates the manifest once
+   * (setting the property alone writes nothing until the next write). Idempotent.
+   */
+  public void enableSymlinkManifest(String table) {
+    requireExists(table);
+    String ref = "delta.`" + path(table).replace("`", "``") + "`";
+    spark.sql("ALTER TABLE " + ref + " SET TBLPROPERTIES ('delta.compatibility.symlinkFormatManifest.enabled' = 'true')");
+    DeltaTable.forPath(spark, path(table)).generate("symlink_format_manifest");
+    LOG.info("Symlink-format manifest enabled on {}", table);
+  }
+
   /** Names of the Delta tables present under the root (folders holding a {@code _delta_log}). */
   public List<String> tableNames() {
     if (!Files.isDirectory(root)) {
