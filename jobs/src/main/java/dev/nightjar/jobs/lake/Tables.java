@@ -23,6 +23,12 @@ public final class Tables {
   public static final String SIMILAR_ITEMS = "similar_items";
   public static final String ITEM_AUDIENCES = "item_audiences";
   public static final String RECOMMENDATIONS = "recommendations";
+  /** Evaluation results per night (the evaluate stage): run_date, split, variant, slice, metric, k, value. */
+  public static final String METRICS = "metrics";
+  /** Exactly one complete night of {@code recommendations}, replaced by publish when its gate passes. */
+  public static final String PUBLISHED_RECOMMENDATIONS = "published_recommendations";
+  /** One row per publish decision: run_date, status (published|refused), reason, decided_at. */
+  public static final String PUBLICATIONS = "publications";
   public static final String RUN_REPORT = "run_report";
   /** One row per user removed by {@code forget}: pseudonym, tables touched, rows removed, time. */
   public static final String FORGET_AUDIT = "forget_audit";
