@@ -41,6 +41,7 @@ import picocli.CommandLine.Command;
       StageCommand.Recommend.class,
       NightlyCommand.class,
       NightlyCommand.Backfill.class,
+      dev.nightjar.jobs.cli.ReportCommand.class,
       RetentionCommand.class,
       ForgetCommand.class,
       SqlCommand.class,
