@@ -43,6 +43,7 @@ final class ReportCharts {
     CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("night").yAxisTitle("value").build();
     style(chart.getStyler());
     chart.getStyler().setDefaultSeriesRenderStyle(CategorySeriesRenderStyle.Line);
+    chart.getStyler().setOverlapped(true); // every series at the same x positions (the nights), not side by side
     chart.getStyler().setXAxisMaxLabelCount(10);
     chart.getStyler().setYAxisDecimalPattern("0.000");
     seriesByName.forEach((name, values) -> chart.addSeries(name, nights, values));
@@ -78,7 +79,7 @@ final class ReportCharts {
     style(chart.getStyler());
     chart.getStyler().setStacked(true);
     chart.getStyler().setYAxisDecimalPattern("#,##0");
-    if (labels.size() > 6) {
+    if (labels.size() > 6 || labels.stream().mapToInt(String::length).sum() > 60) {
       chart.getStyler().setXAxisLabelRotation(35);
     }
     seriesByName.forEach((name, values) -> chart.addSeries(name, labels, new ArrayList<Number>(values)));

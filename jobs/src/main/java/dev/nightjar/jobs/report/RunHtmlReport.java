@@ -163,7 +163,8 @@ public final class RunHtmlReport {
       } else {
         List<List<String>> cells = new ArrayList<>();
         for (Row r : decisions) {
-          cells.add(List.of(str(r.get(0)), str(r.get(1)), str(r.get(2))));
+          Object at = r.get(2);
+          cells.add(List.of(str(r.get(0)), str(r.get(1)), at instanceof java.sql.Timestamp t ? t.toInstant().toString() : str(at)));
         }
         h.table(List.of("status", "reason", "decided at"), cells);
       }

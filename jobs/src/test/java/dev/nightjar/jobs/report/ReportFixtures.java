@@ -69,7 +69,7 @@ public final class ReportFixtures {
   public static double value(int night, String variant, String slice, String metric, int k) {
     Integer e = RunHtmlReport.explorationSlots(variant);
     int slots = e == null ? 0 : e;
-    double base = 0.10 + 0.01 * VARIANTS.indexOf(variant) + 0.005 * night + 0.002 * SLICES.indexOf(slice) + 0.001 * k;
+    double base = 0.10 + 0.01 * (e == null ? VARIANTS.indexOf(variant) : VARIANTS.indexOf("blend")) + 0.005 * night + 0.002 * SLICES.indexOf(slice) + 0.001 * k;
     return switch (metric) {
       case EvalColumns.NDCG -> base - 0.01 * slots;
       case EvalColumns.COVERAGE -> 0.20 + 0.05 * slots + 0.01 * night;
