@@ -138,7 +138,7 @@ class NotebooksTest extends SparkTestBase {
   @Order(3)
   void everyNotebookRunsHeadlessWithoutErrors() throws Exception {
     requirePython();
-    Path executed = tempDir.resolve("executed");
+    Path executed = Path.of("target", "executed-notebooks").toAbsolutePath(); // kept for a look after the build
     Result r = python(List.of(NOTEBOOKS.resolve("run_all.py").toString(), "--output-dir", executed.toString()), 480);
     assertEquals(0, r.exitCode(), r.output());
     List<Path> notebooks = notebooks();
