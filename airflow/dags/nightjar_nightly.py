@@ -11,7 +11,7 @@ from airflow import DAG
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
 # Nightjar CLI subcommands, in run order; one task each, each task downstream of the previous one.
-STAGES = ["ingest", "embed-items", "interactions", "profiles", "train", "recommend"]
+STAGES = ["ingest", "embed-items", "interactions", "profiles", "train", "recommend", "evaluate", "publish"]
 
 SPARK_CONN_ID = "spark_default"
 MAIN_CLASS = "dev.nightjar.jobs.Nightjar"
@@ -58,7 +58,9 @@ SPARK_CONF = {
 DOC_MD = """
 ### Nightjar nightly
 
-Runs the Nightjar recommender for one day: `ingest` → `embed-items` → `interactions` → `profiles` → `train` → `recommend`.
+Runs the Nightjar recommender for one day: `ingest` → `embed-items` → `interactions` → `profiles` → `train` → `recommend`
+→ `evaluate` → `publish`. `publish` serves D's lists only when the gate passes (metrics against the last published
+night, see `nightjar.publish.*`); when it fails, the task fails and yesterday's lists stay served.
 Every task is one `spark-submit --class dev.nightjar.jobs.Nightjar <jar> <stage> --date <ds>
 --lakehouse <path> --conf <file>`; Airflow passes nothing else, all other settings live in the conf file.
 (Airflow renders `doc_md` as a template, so this text spells no template expressions.)
@@ -81,7 +83,7 @@ default_args = {
 # Airflow 2.x style on purpose: airflow.sdk.DAG (AIR311's suggestion) exists only from Airflow 3.0.
 with DAG(  # noqa: AIR311
     dag_id="nightjar_nightly",
-    description="Nightly Nightjar recommendations: ingest, interactions, train, recommend",
+    description="Nightly Nightjar recommendations: ingest, interactions, train, recommend, evaluate, gated publish",
     schedule="0 2 * * *",
     start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
     catchup=False,

@@ -43,7 +43,7 @@ class CheckDagTest(unittest.TestCase):
     def test_real_dag_passes(self):
         result = self.run_checker()
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-        self.assertEqual(result.stdout.strip(), "check_dag: OK (6 tasks)")
+        self.assertEqual(result.stdout.strip(), "check_dag: OK (8 tasks)")
 
     def test_render_writes_the_exact_spark_submit_arguments(self):
         out = self.temp_dir / "tasks.json"
@@ -54,11 +54,11 @@ class CheckDagTest(unittest.TestCase):
         tasks = json.loads(out.read_text())["tasks"]
         self.assertEqual(
             [task["task_id"] for task in tasks],
-            ["ingest", "embed-items", "interactions", "profiles", "train", "recommend"],
+            ["ingest", "embed-items", "interactions", "profiles", "train", "recommend", "evaluate", "publish"],
         )
         self.assertEqual(
             [task["upstream"] for task in tasks],
-            [[], ["ingest"], ["embed-items"], ["interactions"], ["profiles"], ["train"]],
+            [[], ["ingest"], ["embed-items"], ["interactions"], ["profiles"], ["train"], ["recommend"], ["evaluate"]],
         )
         self.assertEqual({task["java_class"] for task in tasks}, {"dev.nightjar.jobs.Nightjar"})
         self.assertEqual(

@@ -3,8 +3,10 @@ package dev.nightjar.jobs;
 import dev.nightjar.jobs.cli.BenchCommand;
 import dev.nightjar.jobs.cli.ConfigCommand;
 import dev.nightjar.jobs.cli.DemoCommand;
+import dev.nightjar.jobs.cli.EvaluateCommand;
 import dev.nightjar.jobs.cli.ImportCommand;
 import dev.nightjar.jobs.cli.NightlyCommand;
+import dev.nightjar.jobs.cli.PublishCommand;
 import dev.nightjar.jobs.cli.SqlCommand;
 import dev.nightjar.jobs.cli.StageCommand;
 import dev.nightjar.jobs.reliability.ForgetCommand;
@@ -41,6 +43,8 @@ import picocli.CommandLine.Command;
       StageCommand.Recommend.class,
       NightlyCommand.class,
       NightlyCommand.Backfill.class,
+      EvaluateCommand.class,
+      PublishCommand.class,
       dev.nightjar.jobs.cli.ReportCommand.class,
       RetentionCommand.class,
       ForgetCommand.class,

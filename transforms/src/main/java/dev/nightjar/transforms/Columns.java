@@ -56,6 +56,14 @@ public final class Columns {
   public static final String SCORE = "score";
   public static final String MODEL_VERSION = "model_version";
   public static final String REASON_TEXT = "reason";
+  /** The seen item that contributed most to an item-item recommendation ("because you bought X"). */
+  public static final String BECAUSE_ITEM_ID = "because_item_id";
+  public static final String BECAUSE_ITEM_IDX = "because_item_idx";
+
+  // item-item similarities
+  public static final String SIMILAR_ITEM_ID = "similar_item_id";
+  public static final String SIMILARITY = "similarity";
+  public static final String CO_COUNT = "co_count";
 
   // id index (string id <-> int for ALS)
   public static final String ID = "id";

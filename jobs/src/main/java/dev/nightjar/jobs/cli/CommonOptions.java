@@ -4,6 +4,9 @@ import dev.nightjar.jobs.Sessions;
 import dev.nightjar.jobs.config.NightjarConfig;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.stages.StageContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +37,44 @@ public final class CommonOptions {
       description = "Override one config key, e.g. --set nightjar.als.rank=64 (repeatable).")
   List<String> overrides = new ArrayList<>();
 
+  @Option(
+      names = "--experiment",
+      paramLabel = "NAME",
+      description = "Run in experiment NAME: read production's tables, write every output under "
+          + "<lakehouse>/experiments/NAME/ (Delta shallow clones), never touching production. The config used "
+          + "(--conf and --set) is saved there for `evaluate --experiments NAME`.")
+  String experiment;
+
   public NightjarConfig config() {
     return NightjarConfig.load(conf, overrides);
+  }
+
+  /** The file an experiment's configuration is saved in, under its lakehouse. */
+  public static final String EXPERIMENT_CONFIG = "experiment.properties";
+
+  /** The configuration saved by the last run of experiment {@code name} under {@code lakehouse}. */
+  public static NightjarConfig experimentConfig(Lakehouse lakehouse, String name) {
+    Path file = lakehouse.experiment(name).root().resolve(EXPERIMENT_CONFIG);
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("experiment '" + name + "' has no " + file
+          + ": run a stage or `nightly` with --experiment " + name + " first");
+    }
+    return NightjarConfig.load(file, List.of());
+  }
+
+  private void saveExperimentConfig(Lakehouse lake) {
+    List<String> lines = new ArrayList<>();
+    lines.add("# Configuration of experiment " + experiment + " (written by its last run: --conf " + conf + ", then --set overrides)");
+    try {
+      if (conf != null) {
+        lines.addAll(Files.readAllLines(conf));
+      }
+      lines.addAll(overrides);
+      Files.createDirectories(lake.root());
+      Files.write(lake.root().resolve(EXPERIMENT_CONFIG), lines);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not save the experiment's configuration under " + lake.root(), e);
+    }
   }
 
   /** Loads the config, opens the session, runs {@code body}, and stops the session whatever happens. */
@@ -43,7 +82,12 @@ public final class CommonOptions {
     NightjarConfig config = config();
     SparkSession spark = Sessions.open(appName, config.spark());
     try {
-      return body.apply(new StageContext(spark, new Lakehouse(spark, lakehouse), config));
+      Lakehouse lake = new Lakehouse(spark, lakehouse);
+      if (experiment != null) {
+        lake = lake.experiment(experiment);
+        saveExperimentConfig(lake);
+      }
+      return body.apply(new StageContext(spark, lake, config));
     } finally {
       spark.stop();
     }

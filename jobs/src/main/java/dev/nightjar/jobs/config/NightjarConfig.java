@@ -32,6 +32,8 @@ import java.util.Map;
  * @param profiles profile settings ({@code nightjar.profiles.*})
  * @param coldStart the text → factor projection for new items ({@code nightjar.coldstart.*})
  * @param retention raw-data retention and VACUUM settings ({@code nightjar.privacy.*}; {@code retention}, {@code forget})
+ * @param evaluate offline evaluation ({@code nightjar.evaluate.*})
+ * @param publish the publication gate ({@code nightjar.publish.*})
  * @param spark {@code spark.*} settings for the session
  */
 public record NightjarConfig(
@@ -43,7 +45,72 @@ public record NightjarConfig(
     ProfileSettings profiles,
     ProjectionParams coldStart,
     RetentionSettings retention,
+    EvaluateSettings evaluate,
+    PublishSettings publish,
     Map<String, String> spark) {
+
+  /** The same config with other {@code recommend} settings (evaluation variants). */
+  public NightjarConfig withRecommend(RecommendSettings other) {
+    return new NightjarConfig(ingest, interactions, als, other, embedding, profiles, coldStart, retention, evaluate, publish, spark);
+  }
+
+  /**
+   * Settings of the {@code evaluate} stage (docs/evaluation.md).
+   *
+   * @param split {@code temporal}, {@code stratified} or {@code last-n}
+   * @param holdoutDays temporal: the test part is the last this many days up to D
+   * @param ratio stratified: share of each user's events kept for training
+   * @param seed stratified: seed of the per-user split
+   * @param lastN last-n: each user's latest n events are the test part
+   * @param ks cut-offs the metrics are computed at
+   * @param variants what is scored (popular, item_knn, als, content, blend, blend_explore_E)
+   * @param frontierK exploration slots of {@code blend_explore_E} are spread evenly over ranks 1..frontierK
+   * @param relevantEvents event types whose test items count as relevant
+   * @param newUserMaxTrainInteractions users with at most this many training events form the {@code new_users} slice
+   */
+  public record EvaluateSettings(
+      String split, int holdoutDays, double ratio, long seed, int lastN, List<Integer> ks, List<String> variants, int frontierK,
+      List<String> relevantEvents, int newUserMaxTrainInteractions) {
+    public static final List<String> SPLITS = List.of("temporal", "stratified", "last-n");
+    public static final int DEFAULT_HOLDOUT_DAYS = 3;
+    public static final String DEFAULT_KS = "5,10,20";
+    public static final String DEFAULT_VARIANTS = "popular,item_knn,als,content,blend,blend_explore_2,blend_explore_5";
+    public static final int DEFAULT_FRONTIER_K = 10;
+    public static final String DEFAULT_RELEVANT_EVENTS = "view,cart,purchase,favorite,rating,review";
+
+    public EvaluateSettings {
+      ks = List.copyOf(ks);
+      variants = List.copyOf(variants);
+      relevantEvents = List.copyOf(relevantEvents);
+    }
+
+    /** The largest cut-off: the list length every variant is asked for. */
+    public int maxK() {
+      return ks.stream().mapToInt(Integer::intValue).max().orElseThrow();
+    }
+  }
+
+  /**
+   * Settings of the {@code publish} gate.
+   *
+   * @param gate metrics checked, as {@code metric@k} of {@code variant} on slice {@code all} (e.g. ndcg@10)
+   * @param variant the evaluation variant the gate reads (the served configuration: {@code blend})
+   * @param tolerance largest allowed relative drop against the last published night (0.2 = may be 20% lower)
+   */
+  public record PublishSettings(List<String> gate, String variant, double tolerance) {
+    public static final String DEFAULT_GATE = "ndcg@10,coverage@10";
+    public static final String DEFAULT_VARIANT = "blend";
+    public static final double DEFAULT_TOLERANCE = 0.2;
+
+    public PublishSettings {
+      gate = List.copyOf(gate);
+      for (String g : gate) {
+        if (!g.matches("[a-z_]+@[0-9]+")) {
+          throw new ConfigException("nightjar.publish.gate: '" + g + "' is not metric@k (e.g. ndcg@10,coverage@10)");
+        }
+      }
+    }
+  }
 
   /**
    * Settings of the {@code retention} and {@code forget} commands (docs/reliability.md).
@@ -213,7 +280,55 @@ public record NightjarConfig(
         new RetentionSettings(
             r.getInt("nightjar.privacy.rawRetentionDays", RetentionSettings.DEFAULT_RAW_RETENTION_DAYS, 1, 36_500),
             r.getInt("nightjar.privacy.vacuumRetentionHours", RetentionSettings.DEFAULT_VACUUM_RETENTION_HOURS, 0, 87_600));
-    return new NightjarConfig(ingest, interactions, als, recommend, embedding, profiles, coldStart, retention, r.sparkSettings());
+    return new NightjarConfig(
+        ingest, interactions, als, recommend, embedding, profiles, coldStart, retention, readEvaluate(r), readPublish(r), r.sparkSettings());
+  }
+
+  private static EvaluateSettings readEvaluate(ConfigReader r) {
+    List<Integer> ks = new ArrayList<>();
+    for (String k : r.getList("nightjar.evaluate.ks", EvaluateSettings.DEFAULT_KS, "comma-separated cut-offs, e.g. 5,10,20")) {
+      try {
+        ks.add(Integer.parseInt(k));
+      } catch (NumberFormatException e) {
+        throw new ConfigException("nightjar.evaluate.ks: '" + k + "' is not a whole number; give comma-separated cut-offs, e.g. 5,10,20");
+      }
+    }
+    if (ks.isEmpty() || ks.stream().anyMatch(k -> k < 1 || k > 1_000)) {
+      throw new ConfigException("nightjar.evaluate.ks: give one or more cut-offs within 1..1000, got " + ks);
+    }
+    List<String> variants = r.getList("nightjar.evaluate.variants", EvaluateSettings.DEFAULT_VARIANTS,
+        "comma-separated of popular, item_knn, als, content, blend, blend_explore_<E>");
+    for (String v : variants) {
+      if (!v.matches("popular|item_knn|als|content|blend|blend_explore_[1-9][0-9]*")) {
+        throw new ConfigException("nightjar.evaluate.variants: unknown variant '" + v
+            + "'; allowed: popular, item_knn, als, content, blend, blend_explore_<E> (E = exploration slots, e.g. blend_explore_2)");
+      }
+    }
+    List<String> relevant = r.getList("nightjar.evaluate.relevantEvents", EvaluateSettings.DEFAULT_RELEVANT_EVENTS,
+        "comma-separated event types of " + EventTypes.ALL);
+    for (String type : relevant) {
+      if (!EventTypes.ALL.contains(type)) {
+        throw new ConfigException("nightjar.evaluate.relevantEvents: unknown event type '" + type + "'; allowed: " + EventTypes.ALL);
+      }
+    }
+    return new EvaluateSettings(
+        r.getChoice("nightjar.evaluate.split", "temporal", EvaluateSettings.SPLITS),
+        r.getInt("nightjar.evaluate.holdoutDays", EvaluateSettings.DEFAULT_HOLDOUT_DAYS, 1, 3_650),
+        r.getDouble("nightjar.evaluate.ratio", 0.8, 0.01, 0.99),
+        r.getLong("nightjar.evaluate.seed", 42L, Long.MIN_VALUE, Long.MAX_VALUE),
+        r.getInt("nightjar.evaluate.lastN", 1, 1, 1_000),
+        ks,
+        variants,
+        r.getInt("nightjar.evaluate.frontierK", EvaluateSettings.DEFAULT_FRONTIER_K, 1, 1_000),
+        relevant,
+        r.getInt("nightjar.evaluate.newUserMaxTrainInteractions", 2, 0, 1_000_000));
+  }
+
+  private static PublishSettings readPublish(ConfigReader r) {
+    return new PublishSettings(
+        r.getList("nightjar.publish.gate", PublishSettings.DEFAULT_GATE, "comma-separated metric@k, e.g. ndcg@10,coverage@10"),
+        r.getString("nightjar.publish.variant", PublishSettings.DEFAULT_VARIANT),
+        r.getDouble("nightjar.publish.tolerance", PublishSettings.DEFAULT_TOLERANCE, 0, 1));
   }
 
   private static RecommendSettings readRecommend(ConfigReader r) {

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -33,6 +32,13 @@ import org.slf4j.LoggerFactory;
  * Dataset<Row> events = lake.readAt(Tables.EVENTS, v);
  * lake.replaceWhere(Tables.INTERACTIONS, rows, "run_date = DATE'2026-10-31'", "run_date");
  * }</pre>
+ *
+ * <p><b>Experiments.</b> {@link #experiment(String)} gives a lakehouse rooted at
+ * {@code <root>/experiments/<name>} over this one: a table it has not written yet is read from the
+ * base (production) lakehouse; the first write to such a table shallow-clones the base table into the
+ * experiment (no data files copied) and writes there. So an experiment sees production's data, and
+ * nothing it does reaches production's tables. VACUUM on production may remove files an old
+ * experiment's clone still points to: experiments are for short-lived trials.
  */
 public final class Lakehouse {
   private static final Logger LOG = LoggerFactory.getLogger(Lakehouse.class);
@@ -45,12 +51,41 @@ public final class Lakehouse {
    */
   public static final String PAUSE_BEFORE_COMMIT_PROPERTY = "nightjar.test.pauseBeforeCommitMillis";
 
+  /** Folder under the root holding one lakehouse per experiment. */
+  public static final String EXPERIMENTS_DIR = "experiments";
+  private static final java.util.regex.Pattern EXPERIMENT_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
   private final SparkSession spark;
   private final Path root;
+  /** Where tables this lakehouse has not written yet are read from; null for a production lakehouse. */
+  private final Lakehouse base;
 
   public Lakehouse(SparkSession spark, Path root) {
+    this(spark, root, null);
+  }
+
+  private Lakehouse(SparkSession spark, Path root, Lakehouse base) {
     this.spark = spark;
     this.root = root.toAbsolutePath().normalize();
+    this.base = base;
+  }
+
+  /**
+   * The lakehouse of experiment {@code name} over this one (see the class comment).
+   *
+   * @throws IllegalArgumentException when the name is not letters, digits, '_', '-', '.'
+   */
+  public Lakehouse experiment(String name) {
+    if (name == null || !EXPERIMENT_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "experiment name '" + name + "' is not allowed: use 1-64 letters, digits, '_', '-' or '.', starting with a letter or digit");
+    }
+    return new Lakehouse(spark, root.resolve(EXPERIMENTS_DIR).resolve(name), this);
+  }
+
+  /** True for the lakehouse of an experiment (its writes never reach the base lakehouse). */
+  public boolean isExperiment() {
+    return base != null;
   }
 
   public Path root() {
@@ -61,30 +96,73 @@ public final class Lakehouse {
     return spark;
   }
 
+  /** The folder this lakehouse writes {@code table} to (under its own root). */
   public String path(String table) {
     return root.resolve(table).toString();
   }
 
-  public boolean exists(String table) {
+  private boolean ownsTable(String table) {
     return Files.isDirectory(root.resolve(table).resolve("_delta_log"));
+  }
+
+  /** The folder {@code table} is read from: this lakehouse's own, else the base's. */
+  public String readPath(String table) {
+    if (ownsTable(table) || base == null || !base.exists(table)) {
+      return path(table);
+    }
+    return base.readPath(table);
+  }
+
+  public boolean exists(String table) {
+    return ownsTable(table) || (base != null && base.exists(table));
   }
 
   /** The current version of a table; fails with a hint when it does not exist. */
   public long version(String table) {
     requireExists(table);
-    return DeltaTable.forPath(spark, path(table)).history(1).select("version").head().getLong(0);
+    return DeltaTable.forPath(spark, readPath(table)).history(1).select("version").head().getLong(0);
   }
 
   /** The table as of its current version. */
   public Dataset<Row> read(String table) {
     requireExists(table);
-    return spark.read().format("delta").load(path(table));
+    return spark.read().format("delta").load(readPath(table));
   }
 
   /** The table as of {@code version} (Delta time travel). */
   public Dataset<Row> readAt(String table, long version) {
     requireExists(table);
-    return spark.read().format("delta").option("versionAsOf", version).load(path(table));
+    return spark.read().format("delta").option("versionAsOf", version).load(readPath(table));
+  }
+
+  /**
+   * Makes {@code table} this lakehouse's own before a write: in an experiment, a table that only the
+   * base has is shallow-cloned at its current version (Delta {@code SHALLOW CLONE}: the log is copied,
+   * the data files are referenced). A no-op for production lakehouses.
+   */
+  private void ownBeforeWrite(String table) {
+    if (base == null || ownsTable(table) || !base.exists(table)) {
+      return;
+    }
+    String source = base.readPath(table);
+    LOG.info("Experiment {}: shallow-cloning {} from {}", root.getFileName(), table, source);
+    spark.sql("CREATE TABLE delta.`" + path(table) + "` SHALLOW CLONE delta.`" + source + "`");
+  }
+
+  /**
+   * Turns on Delta's symlink-format manifests for {@code table} and writes the first one, so engines
+   * without Delta support (DuckDB, Trino, Athena) read exactly the current files through
+   * {@code <table>/_symlink_format_manifest/}; every later write keeps it exact. Idempotent.
+   */
+  public void enableSymlinkManifest(String table) {
+    requireExists(table);
+    ownBeforeWrite(table);
+    DeltaTable delta = DeltaTable.forPath(spark, path(table));
+    String key = "delta.compatibility.symlinkFormatManifest.enabled";
+    if (!"true".equals(delta.detail().select("properties").head().<String, String>getJavaMap(0).get(key))) {
+      spark.sql("ALTER TABLE delta.`" + path(table) + "` SET TBLPROPERTIES ('" + key + "' = 'true')");
+      delta.generate("symlink_format_manifest");
+    }
   }
 
   private void requireExists(String table) {
@@ -98,8 +176,9 @@ public final class Lakehouse {
   /** Replaces the rows matching {@code predicate} with {@code rows} atomically (creates the table when missing). */
   public void replaceWhere(String table, Dataset<Row> rows, String predicate, String... partitionColumns) {
     LOG.info("Writing {} where {}", table, predicate);
+    ownBeforeWrite(table);
     rows = pausedBeforeCommit(rows);
-    if (!exists(table)) {
+    if (!ownsTable(table)) {
       rows.write().format("delta").partitionBy(partitionColumns).mode("errorifexists").save(path(table));
       return;
     }
@@ -138,7 +217,8 @@ public final class Lakehouse {
    * @return the number of rows inserted
    */
   public long insertNew(String table, Dataset<Row> rows, List<String> keys, String... partitionColumns) {
-    if (!exists(table)) {
+    ownBeforeWrite(table);
+    if (!ownsTable(table)) {
       rows.write().format("delta").partitionBy(partitionColumns).mode("errorifexists").save(path(table));
       return read(table).count();
     }
@@ -154,7 +234,8 @@ public final class Lakehouse {
 
   /** Upserts {@code rows} by key (MERGE … UPDATE ALL / INSERT ALL). {@code rows} must have unique keys. */
   public void upsert(String table, Dataset<Row> rows, List<String> keys, String... partitionColumns) {
-    if (!exists(table)) {
+    ownBeforeWrite(table);
+    if (!ownsTable(table)) {
       rows.write().format("delta").partitionBy(partitionColumns).mode("errorifexists").save(path(table));
       return;
     }
@@ -188,34 +269,17 @@ public final class Lakehouse {
     return Long.parseLong(metrics.getOrDefault("numTargetRowsInserted", "0"));
   }
 
-  /**
-   * Keeps Delta's symlink-format manifest of {@code table} exact from now on, so engines without
-   * Delta support (DuckDB, Trino, Athena) read exactly the current files: sets
-   * {@code delta.compatibility.symlinkFormatManifest.enabled=true} and generates the manifest once
-   * (setting the property alone writes nothing until the next write). Idempotent.
-   */
-  public void enableSymlinkManifest(String table) {
-    requireExists(table);
-    String ref = "delta.`" + path(table).replace("`", "``") + "`";
-    spark.sql("ALTER TABLE " + ref + " SET TBLPROPERTIES ('delta.compatibility.symlinkFormatManifest.enabled' = 'true')");
-    DeltaTable.forPath(spark, path(table)).generate("symlink_format_manifest");
-    LOG.info("Symlink-format manifest enabled on {}", table);
-  }
-
-  /** Names of the Delta tables present under the root (folders holding a {@code _delta_log}). */
+  /** Names of the Delta tables this lakehouse reads (its own and, in an experiment, the base's). */
   public List<String> tableNames() {
-    if (!Files.isDirectory(root)) {
-      return List.of();
+    java.util.SortedSet<String> names = new java.util.TreeSet<>(base == null ? List.of() : base.tableNames());
+    if (Files.isDirectory(root)) {
+      try (Stream<Path> children = Files.list(root)) {
+        children.filter(p -> Files.isDirectory(p.resolve("_delta_log"))).forEach(p -> names.add(p.getFileName().toString()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
-    try (Stream<Path> children = Files.list(root)) {
-      return children
-          .filter(p -> Files.isDirectory(p.resolve("_delta_log")))
-          .map(p -> p.getFileName().toString())
-          .sorted()
-          .collect(Collectors.toList());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return List.copyOf(names);
   }
 
   /** Registers every table as a temporary view named after it, for Spark SQL. */

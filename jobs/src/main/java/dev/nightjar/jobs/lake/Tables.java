@@ -23,11 +23,11 @@ public final class Tables {
   public static final String SIMILAR_ITEMS = "similar_items";
   public static final String ITEM_AUDIENCES = "item_audiences";
   public static final String RECOMMENDATIONS = "recommendations";
-  /** Evaluation results per night (the evaluate stage): run_date, split, variant, slice, metric, k, value. */
+  /** Offline evaluation: one row per (run_date, split, variant, slice, metric, k). */
   public static final String METRICS = "metrics";
-  /** Exactly one complete night of {@code recommendations}, replaced by publish when its gate passes. */
+  /** What serving reads: exactly one complete night of {@code recommendations}, replaced atomically by {@code publish}. */
   public static final String PUBLISHED_RECOMMENDATIONS = "published_recommendations";
-  /** One row per publish decision: run_date, status (published|refused), reason, decided_at. */
+  /** One row per {@code publish} decision: run_date, status (published|refused), reason, decided_at. */
   public static final String PUBLICATIONS = "publications";
   public static final String RUN_REPORT = "run_report";
   /** One row per user removed by {@code forget}: pseudonym, tables touched, rows removed, time. */
@@ -38,5 +38,5 @@ public final class Tables {
       List.of(
           RAW_EVENTS, RAW_ITEMS, EVENTS, QUARANTINE, ITEMS, ITEM_EMBEDDINGS, INTERACTIONS, USER_INDEX, ITEM_INDEX,
           ALS_USER_FACTORS, ALS_ITEM_FACTORS, USER_PROFILES, USER_INTERESTS, CATEGORY_PRIORS, SIMILAR_ITEMS, ITEM_AUDIENCES, RECOMMENDATIONS,
-          RUN_REPORT, FORGET_AUDIT);
+          METRICS, PUBLISHED_RECOMMENDATIONS, PUBLICATIONS, RUN_REPORT, FORGET_AUDIT);
 }

@@ -16,6 +16,9 @@ public final class Pipeline {
   public static final List<String> STAGES =
       List.of(IngestStage.NAME, EmbedItemsStage.NAME, InteractionsStage.NAME, ProfilesStage.NAME, TrainStage.NAME, RecommendStage.NAME);
 
+  /** What follows the nightly stages in the Airflow DAG: offline evaluation, then the gated publication. */
+  public static final List<String> GATE_STAGES = List.of(EvaluateStage.NAME, PublishStage.NAME);
+
   private Pipeline() {}
 
   /** Runs one stage by name. */
@@ -30,6 +33,8 @@ public final class Pipeline {
           case ProfilesStage.NAME -> ProfilesStage.run(ctx, date);
           case TrainStage.NAME -> TrainStage.run(ctx, date);
           case RecommendStage.NAME -> RecommendStage.run(ctx, date);
+          case EvaluateStage.NAME -> EvaluateStage.run(ctx, date);
+          case PublishStage.NAME -> PublishStage.run(ctx, date);
           case RetentionStage.NAME -> RetentionStage.run(ctx, date); // its own command, not part of nightly
           default -> throw new IllegalArgumentException("unknown stage '" + stage + "'; stages: " + STAGES);
         };

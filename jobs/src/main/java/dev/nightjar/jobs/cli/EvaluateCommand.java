@@ -1,0 +1,217 @@
+package dev.nightjar.jobs.cli;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+
+import dev.nightjar.jobs.config.NightjarConfig;
+import dev.nightjar.jobs.lake.Lakehouse;
+import dev.nightjar.jobs.lake.RunReport;
+import dev.nightjar.jobs.lake.Tables;
+import dev.nightjar.jobs.stages.EmbedItemsStage;
+import dev.nightjar.jobs.stages.EvaluateStage;
+import dev.nightjar.jobs.stages.IngestStage;
+import dev.nightjar.jobs.stages.Pipeline;
+import dev.nightjar.jobs.stages.StageContext;
+import dev.nightjar.transforms.Columns;
+import dev.nightjar.transforms.Ingest;
+import dev.nightjar.transforms.eval.EvalColumns;
+import java.io.PrintStream;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code evaluate}: offline evaluation on a split of the lakehouse's events (see {@link EvaluateStage}).
+ *
+ * <pre>{@code
+ * bin/nightjar import csv --events events.csv --items items.csv
+ * bin/nightjar evaluate --split stratified --ratio 0.75 --seed 42 --k 10
+ * bin/nightjar evaluate --date 2026-10-31 --experiments rank64,mmr07 --json
+ * }</pre>
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+      "Offline evaluation: split the events up to D into train and test, rebuild the models on the training part only",
+      "(in a scratch lakehouse under <lakehouse>/experiments/evaluate-<split>/), and score the variants",
+      "popular, item_knn, als, content, blend and blend_explore_<E> (E exploration slots: the explore/exploit frontier)",
+      "on the same users. Metrics at each k: precision, recall, ndcg, map, hit_rate, mrr per slice (all, cold_items,",
+      "new_users, light_users, heavy_users); coverage, novelty, intra_list_diversity, personalisation on slice all.",
+      "Writes the `metrics` table (run_date = D) and prints one block per k; --json prints one object per line.",
+      "Right after `import`, it ingests (and embeds items) for D first when those tables are missing."})
+public final class EvaluateCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(EvaluateCommand.class);
+  static final List<String> JSON_KEYS = List.of("variant", "slice", "metric", "k", "value");
+
+  @Mixin CommonOptions common;
+
+  @Option(names = "--date", paramLabel = "YYYY-MM-DD",
+      description = "The logical date D (default: the last event date in the lakehouse).")
+  LocalDate date;
+
+  @Option(names = "--split", paramLabel = "temporal|stratified|last-n",
+      description = "temporal: test = the last --holdout-days days up to D; stratified: per-user random share (--ratio, --seed); "
+          + "last-n: each user's latest --last-n events. Default nightjar.evaluate.split (temporal).")
+  String split;
+
+  @Option(names = "--ratio", description = "stratified: share of each user's events kept for training (default 0.8).")
+  Double ratio;
+
+  @Option(names = "--seed", description = "stratified: seed of the split (default 42).")
+  Long seed;
+
+  @Option(names = "--holdout-days", description = "temporal: days held out at the end (default 3).")
+  Integer holdoutDays;
+
+  @Option(names = "--last-n", description = "last-n: events per user held out (default 1).")
+  Integer lastN;
+
+  @Option(names = "--k", split = ",", paramLabel = "K", description = "Cut-offs, e.g. --k 10 or --k 5,10,20 (default 5,10,20).")
+  List<Integer> ks;
+
+  @Option(names = "--variants", split = ",", paramLabel = "VARIANT",
+      description = "Variants to score (default popular,item_knn,als,content,blend,blend_explore_2,blend_explore_5).")
+  List<String> variants;
+
+  @Option(names = "--experiments", split = ",", paramLabel = "NAME",
+      description = "Also score the blend of each named experiment's configuration (saved by a run with --experiment NAME), "
+          + "as variant NAME, on the same split.")
+  List<String> experiments = new ArrayList<>();
+
+  @Option(names = "--json", description = "Print every metric row as JSON, one object per line with keys variant, slice, metric, k, value.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    addOverride("split", split);
+    addOverride("ratio", ratio);
+    addOverride("seed", seed);
+    addOverride("holdoutDays", holdoutDays);
+    addOverride("lastN", lastN);
+    addOverride("ks", ks == null ? null : String.join(",", ks.stream().map(String::valueOf).toList()));
+    addOverride("variants", variants == null ? null : String.join(",", variants));
+    EvaluateStage.Evaluation result = common.withContext("nightjar evaluate", ctx -> {
+      LocalDate d = date != null ? date : lastEventDate(ctx.lake());
+      ensureCleanData(ctx, d);
+      Map<String, NightjarConfig> configs = new LinkedHashMap<>();
+      for (String name : experiments) {
+        configs.put(name, CommonOptions.experimentConfig(rootLakehouse(ctx), name));
+      }
+      return EvaluateStage.evaluate(ctx, d, configs);
+    });
+    if (json) {
+      printJson(System.out, result.rows());
+    } else {
+      Reports.print(System.out, List.of(result.report()));
+      printBlocks(System.out, result.rows());
+    }
+    return 0;
+  }
+
+  private void addOverride(String key, Object value) {
+    if (value != null) {
+      common.overrides.add("nightjar.evaluate." + key + "=" + value);
+    }
+  }
+
+  private Lakehouse rootLakehouse(StageContext ctx) {
+    return new Lakehouse(ctx.spark(), common.lakehouse);
+  }
+
+  /** The last event date: of clean events when ingested, else of the raw events. */
+  static LocalDate lastEventDate(Lakehouse lake) {
+    Row last;
+    if (lake.exists(Tables.EVENTS)) {
+      last = lake.read(Tables.EVENTS).agg(max(Columns.EVENT_DATE)).head();
+    } else if (lake.exists(Tables.RAW_EVENTS)) {
+      last = lake.read(Tables.RAW_EVENTS).agg(max(Ingest.parseTimestamp(col(Columns.TS)).cast(DataTypes.DateType))).head();
+    } else {
+      throw new IllegalStateException("no events under " + lake.root() + ": import some first (`bin/nightjar import --help`)");
+    }
+    if (last.isNullAt(0)) {
+      throw new IllegalStateException("the events under " + lake.root() + " have no valid timestamp; give --date");
+    }
+    return last.getDate(0).toLocalDate();
+  }
+
+  /** Right after an import: ingest and embed items for D, so there are clean events and item vectors to learn from. */
+  private static void ensureCleanData(StageContext ctx, LocalDate d) {
+    List<RunReport> ran = new ArrayList<>();
+    if (!ctx.lake().exists(Tables.EVENTS)) {
+      LOG.info("No clean events yet: running ingest for {} first", d);
+      ran.add(Pipeline.runStage(IngestStage.NAME, ctx, d));
+    }
+    if (!ctx.lake().exists(Tables.ITEM_EMBEDDINGS)) {
+      LOG.info("No item embeddings yet: running embed-items for {} first", d);
+      ran.add(Pipeline.runStage(EmbedItemsStage.NAME, ctx, d));
+    }
+    if (!ran.isEmpty()) {
+      Reports.print(System.out, ran);
+    }
+  }
+
+  /** One JSON object per metric row with exactly the keys variant, slice, metric, k, value. */
+  static void printJson(PrintStream out, List<Row> rows) {
+    StructType schema = new StructType()
+        .add("variant", DataTypes.StringType).add("slice", DataTypes.StringType).add("metric", DataTypes.StringType)
+        .add("k", DataTypes.IntegerType).add("value", DataTypes.DoubleType);
+    for (Row r : rows) {
+      Object[] values = {r.getAs(EvaluateStage.VARIANT), r.getAs(EvalColumns.SLICE), r.getAs(EvalColumns.METRIC),
+          r.getAs(EvalColumns.K), r.getAs(EvalColumns.VALUE)};
+      out.println(new GenericRowWithSchema(values, schema).json());
+    }
+  }
+
+  /** Slice {@code all}: one block per k, a row per variant, a column per metric. */
+  static void printBlocks(PrintStream out, List<Row> rows) {
+    TreeSet<Integer> ks = new TreeSet<>();
+    List<String> variants = new ArrayList<>();
+    List<String> metrics = new ArrayList<>();
+    Map<String, Double> value = new LinkedHashMap<>();
+    for (Row r : rows) {
+      if (!EvalColumns.SLICE_ALL.equals(r.getAs(EvalColumns.SLICE))) {
+        continue;
+      }
+      String variant = r.getAs(EvaluateStage.VARIANT);
+      String metric = r.getAs(EvalColumns.METRIC);
+      int k = r.<Integer>getAs(EvalColumns.K);
+      ks.add(k);
+      if (!variants.contains(variant)) {
+        variants.add(variant);
+      }
+      if (!metrics.contains(metric)) {
+        metrics.add(metric);
+      }
+      value.put(variant + "|" + metric + "|" + k, r.getAs(EvalColumns.VALUE));
+    }
+    for (int k : ks) {
+      out.println();
+      out.println("Metrics at k = " + k + " (slice all; every slice is in the `metrics` table and in --json):");
+      List<String> header = new ArrayList<>(List.of("variant"));
+      header.addAll(metrics);
+      List<List<String>> cells = new ArrayList<>();
+      for (String variant : variants) {
+        List<String> line = new ArrayList<>(List.of(variant));
+        for (String metric : metrics) {
+          Double v = value.get(variant + "|" + metric + "|" + k);
+          line.add(v == null ? "-" : String.format(Locale.ROOT, "%.4f", v));
+        }
+        cells.add(line);
+      }
+      TablePrinter.aligned(out, header, cells);
+    }
+  }
+}

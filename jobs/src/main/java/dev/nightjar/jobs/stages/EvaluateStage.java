@@ -1,0 +1,302 @@
+package dev.nightjar.jobs.stages;
+
+import static org.apache.spark.sql.functions.*;
+
+import dev.nightjar.jobs.config.NightjarConfig;
+import dev.nightjar.jobs.config.NightjarConfig.EvaluateSettings;
+import dev.nightjar.jobs.config.NightjarConfig.RecommendSettings;
+import dev.nightjar.jobs.lake.Lakehouse;
+import dev.nightjar.jobs.lake.RunReport;
+import dev.nightjar.jobs.lake.Tables;
+import dev.nightjar.transforms.Columns;
+import dev.nightjar.transforms.Ranking;
+import dev.nightjar.transforms.eval.BeyondAccuracy;
+import dev.nightjar.transforms.eval.EvalColumns;
+import dev.nightjar.transforms.eval.RankingMetrics;
+import dev.nightjar.transforms.eval.Slices;
+import dev.nightjar.transforms.eval.Split;
+import dev.nightjar.transforms.eval.Splits;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Offline evaluation of night D: split the clean events up to D into a training part and a test
+ * part, rebuild the models on the training part only (in a scratch lakehouse under
+ * {@code experiments/evaluate-<split>/}, so nothing the nightly run wrote is touched), score every
+ * configured variant's lists against what users went on to do, and write the {@code metrics} table
+ * (partition {@code run_date = D}, one row per split, variant, slice, metric and k).
+ *
+ * <p>Variants: {@code popular} (most users in training, each user's seen items removed);
+ * {@code item_knn} (co-occurrence cosine over the training interactions); {@code als},
+ * {@code content} (the recommend stage with only that source weighted); {@code blend} (the recommend
+ * stage as configured, exploration off); {@code blend_explore_E} (the same with E exploration slots
+ * spread over ranks 1..frontierK: the explore/exploit frontier). Every variant is scored on the same
+ * users — those with at least one relevant test item — and an item the user had in training is
+ * never a hit.
+ *
+ * <pre>{@code
+ * Evaluation result = EvaluateStage.evaluate(ctx, LocalDate.parse("2026-10-31"), Map.of());
+ * result.metrics().show(); // split, variant, slice, metric, k, value
+ * }</pre>
+ */
+public final class EvaluateStage {
+  private static final Logger LOG = LoggerFactory.getLogger(EvaluateStage.class);
+  public static final String NAME = "evaluate";
+  public static final String SPLIT = "split";
+  public static final String VARIANT = "variant";
+  /** Scratch lakehouses of evaluation runs: {@code <lakehouse>/experiments/evaluate-<split>[-<experiment>]}. */
+  public static final String WORKSPACE_PREFIX = "evaluate-";
+
+  public static final StructType METRICS_SCHEMA = new StructType()
+      .add(Columns.RUN_DATE, DataTypes.DateType)
+      .add(SPLIT, DataTypes.StringType)
+      .add(VARIANT, DataTypes.StringType)
+      .add(EvalColumns.SLICE, DataTypes.StringType)
+      .add(EvalColumns.METRIC, DataTypes.StringType)
+      .add(EvalColumns.K, DataTypes.IntegerType)
+      .add(EvalColumns.VALUE, DataTypes.DoubleType);
+
+  private EvaluateStage() {}
+
+  /** What one evaluation produced: the metric rows (also written to {@code metrics}) and its run report. */
+  public record Evaluation(List<Row> rows, RunReport report) {}
+
+  /** The stage as the pipeline runs it: every configured variant, written to {@code metrics}. */
+  public static RunReport run(StageContext ctx, LocalDate date) {
+    return evaluate(ctx, date, Map.of()).report();
+  }
+
+  /**
+   * Evaluates D's configured variants and, for each named experiment, the {@code blend} of that
+   * experiment's configuration (variant name = experiment name), all on the same split.
+   *
+   * @param experiments experiment name → its configuration (from {@code experiments/<name>/experiment.properties})
+   */
+  public static Evaluation evaluate(StageContext ctx, LocalDate date, Map<String, NightjarConfig> experiments) {
+    Lakehouse lake = ctx.lake();
+    EvaluateSettings s = ctx.config().evaluate();
+    RunReport report = RunReport.of(NAME, date);
+    ctx.spark().sparkContext().setJobGroup(NAME, "nightjar evaluate " + date, false);
+    long eventsVersion = lake.version(Tables.EVENTS);
+    report.inputVersion(Tables.EVENTS, eventsVersion);
+    Dataset<Row> events = lake.readAt(Tables.EVENTS, eventsVersion)
+        .where(col(Columns.EVENT_DATE).leq(lit(Date.valueOf(date))).and(col(Columns.ITEM_ID).isNotNull()));
+
+    SplitPlan plan = SplitPlan.of(s, date);
+    Split split = plan.split(events);
+    Dataset<Row> train = split.train().persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> relevantTest = split.test().where(col(Columns.EVENT_TYPE).isin(s.relevantEvents().toArray()));
+    Dataset<Row> sliced =
+        Slices.truth(new Split(train, relevantTest), s.newUserMaxTrainInteractions()).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> evaluatedUsers = sliced.where(col(EvalColumns.SLICE).equalTo(EvalColumns.SLICE_ALL))
+        .select(Columns.USER_ID).distinct().persist(StorageLevel.MEMORY_AND_DISK());
+    long trainRows = train.count();
+    long users = evaluatedUsers.count();
+    LOG.info("Evaluate {}: split {} → {} training events, {} users with relevant test items; training models up to {}",
+        date, plan.name(), trainRows, users, plan.trainEnd());
+    report.rowsIn(trainRows).detail("train_events", trainRows).detail("evaluated_users", users).detail(SPLIT, plan.name());
+
+    int[] ks = s.ks().stream().mapToInt(Integer::intValue).toArray();
+    Scorer scorer = new Scorer(ctx, sliced, evaluatedUsers, train, ks);
+    List<Row> rows = new ArrayList<>();
+    if (users == 0) {
+      LOG.warn("Evaluate {}: no user has a relevant test item under split {}; nothing to score", date, plan.name());
+      report.status(RunReport.STATUS_NO_DATA);
+    } else {
+      Lakehouse work = workspace(lake, plan, "");
+      Workspace.prepare(ctx, work, train, plan);
+      for (String variant : s.variants()) {
+        rows.addAll(scorer.score(variant, lists(ctx, work, plan, variant, ctx.config()), date, plan.name()));
+      }
+      for (Map.Entry<String, NightjarConfig> e : experiments.entrySet()) {
+        Lakehouse experimentWork = workspace(lake, plan, "-" + e.getKey());
+        StageContext experimentCtx = new StageContext(ctx.spark(), experimentWork, e.getValue());
+        Workspace.prepare(experimentCtx, experimentWork, train, plan);
+        rows.addAll(scorer.score(e.getKey(), lists(experimentCtx, experimentWork, plan, "blend", e.getValue()), date, plan.name()));
+      }
+    }
+    Dataset<Row> metrics = ctx.spark().createDataFrame(rows, METRICS_SCHEMA);
+    lake.replaceWhere(Tables.METRICS, metrics,
+        "run_date = DATE'" + date + "' AND split = '" + plan.name() + "'", Columns.RUN_DATE);
+    train.unpersist();
+    sliced.unpersist();
+    evaluatedUsers.unpersist();
+    report.accepted(rows.size()).detail("metric_rows", rows.size());
+    return new Evaluation(rows, report.write(lake));
+  }
+
+  private static Lakehouse workspace(Lakehouse lake, SplitPlan plan, String suffix) {
+    return lake.experiment(WORKSPACE_PREFIX + plan.name() + suffix);
+  }
+
+  /** A variant's lists for the training end date: {@code user_id, item_id, rank}. */
+  private static Dataset<Row> lists(StageContext ctx, Lakehouse work, SplitPlan plan, String variant, NightjarConfig config) {
+    EvaluateSettings s = ctx.config().evaluate();
+    int k = s.maxK();
+    LocalDate t = plan.trainEnd();
+    if (variant.equals("popular")) {
+      return Baselines.popular(work.read(Tables.EVENTS), work.read(Tables.ITEMS), k);
+    }
+    if (variant.equals("item_knn")) {
+      return Baselines.itemKnn(work.read(Tables.INTERACTIONS).where(col(Columns.RUN_DATE).equalTo(lit(Date.valueOf(t)))), k);
+    }
+    RecommendSettings base = config.recommend();
+    Map<String, Double> weights = new LinkedHashMap<>(base.weights());
+    List<Integer> exploreRanks = List.of();
+    switch (variant) {
+      case "als" -> weights.replaceAll((source, w) -> source.equals(RecommendStage.SOURCE_ALS) ? 1.0 : 0.0);
+      case "content" -> weights.replaceAll((source, w) -> source.equals(RecommendStage.SOURCE_CONTENT) ? 1.0 : 0.0);
+      case "blend" -> { }
+      default -> exploreRanks = exploreRanks(Integer.parseInt(variant.substring("blend_explore_".length())), Math.min(s.frontierK(), k));
+    }
+    RecommendSettings settings = new RecommendSettings(
+        k, Math.max(base.candidatesPerSource(), k), weights, base.mmrLambda(), base.categoryCap(), exploreRanks,
+        base.propensitySamples(), base.repurchaseDays(), base.blocklist(), base.trendingDays(), base.trendingHalfLifeDays(), base.seed());
+    RecommendStage.run(new StageContext(ctx.spark(), work, config.withRecommend(settings)), t);
+    return work.read(Tables.RECOMMENDATIONS).where(col(Columns.RUN_DATE).equalTo(lit(Date.valueOf(t))))
+        .select(Columns.USER_ID, Columns.ITEM_ID, Columns.RANK);
+  }
+
+  /**
+   * E exploration ranks spread evenly over 1..n, the last at n: {@code round(i·n/E)} for i = 1..E
+   * (E = 1 → [n]; E = 2, n = 10 → [5, 10]; E ≥ n → every rank).
+   */
+  public static List<Integer> exploreRanks(int slots, int n) {
+    List<Integer> ranks = new ArrayList<>();
+    for (int i = 1; i <= Math.min(slots, n); i++) {
+      int rank = Math.max(1, (int) Math.round((double) i * n / Math.min(slots, n)));
+      if (!ranks.contains(rank)) {
+        ranks.add(rank);
+      }
+    }
+    return ranks;
+  }
+
+  /** Where the split cuts, and the date the models are trained for. */
+  record SplitPlan(String name, EvaluateSettings settings, LocalDate date) {
+    static SplitPlan of(EvaluateSettings s, LocalDate date) {
+      return new SplitPlan(s.split(), s, date);
+    }
+
+    /** Temporal: the day before the first test day; otherwise D (test events are spread over the whole history). */
+    LocalDate trainEnd() {
+      return name.equals("temporal") ? date.minusDays(settings.holdoutDays()) : date;
+    }
+
+    Timestamp cutoff() {
+      return Timestamp.valueOf(trainEnd().plusDays(1).atStartOfDay());
+    }
+
+    Split split(Dataset<Row> events) {
+      return switch (name) {
+        case "temporal" -> Splits.temporal(events, cutoff());
+        case "stratified" -> Splits.stratified(events, settings.ratio(), settings.seed());
+        case "last-n" -> Splits.lastN(events, settings.lastN());
+        default -> throw new IllegalArgumentException("unknown split '" + name + "'; splits: " + EvaluateSettings.SPLITS);
+      };
+    }
+  }
+
+  /** The scratch lakehouse an evaluation trains in: events = the training part, items known by then, then the model stages. */
+  static final class Workspace {
+    private Workspace() {}
+
+    static void prepare(StageContext ctx, Lakehouse work, Dataset<Row> train, SplitPlan plan) {
+      deleteRecursively(work.root());
+      StageContext workCtx = new StageContext(ctx.spark(), work, ctx.config());
+      work.overwrite(Tables.EVENTS, train, Columns.INGEST_DATE);
+      if (plan.name().equals("temporal")) {
+        Timestamp cutoff = plan.cutoff();
+        work.overwrite(Tables.ITEMS, ctx.lake().read(Tables.ITEMS)
+            .where(col(Columns.CREATED_AT).isNull().or(col(Columns.CREATED_AT).lt(lit(cutoff)))));
+      }
+      for (String stage : List.of(InteractionsStage.NAME, ProfilesStage.NAME, TrainStage.NAME)) {
+        Pipeline.runStage(stage, workCtx, plan.trainEnd());
+      }
+    }
+
+    private static void deleteRecursively(Path dir) {
+      if (!Files.exists(dir)) {
+        return;
+      }
+      try (Stream<Path> paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not clear the evaluation workspace " + dir, e);
+      }
+    }
+  }
+
+  /** Scores lists against the sliced truth: ranking metrics per slice, beyond-accuracy metrics on slice {@code all}. */
+  private record Scorer(StageContext ctx, Dataset<Row> sliced, Dataset<Row> evaluatedUsers, Dataset<Row> train, int[] ks) {
+    List<Row> score(String variant, Dataset<Row> allLists, LocalDate date, String split) {
+      long start = System.nanoTime();
+      Dataset<Row> lists = allLists.join(evaluatedUsers, Columns.USER_ID).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> vectors = ctx.lake().read(Tables.ITEM_EMBEDDINGS).select(col(Columns.ITEM_ID), col("vector").as(EvalColumns.VECTOR));
+      Dataset<Row> ranking = RankingMetrics.computeBySlice(lists, sliced, ks);
+      Dataset<Row> beyond = BeyondAccuracy.coverage(lists, ctx.lake().read(Tables.ITEMS), ks)
+          .unionByName(BeyondAccuracy.novelty(lists, train, ks))
+          .unionByName(BeyondAccuracy.intraListDiversity(lists, vectors, ks))
+          .unionByName(BeyondAccuracy.personalisation(lists, ks))
+          .withColumn(EvalColumns.SLICE, lit(EvalColumns.SLICE_ALL));
+      List<Row> rows = new ArrayList<>();
+      Date runDate = Date.valueOf(date);
+      for (Row r : ranking.unionByName(beyond).collectAsList()) {
+        Object value = r.get(r.fieldIndex(EvalColumns.VALUE));
+        rows.add(RowFactory.create(runDate, split, variant, r.getString(r.fieldIndex(EvalColumns.SLICE)),
+            r.getString(r.fieldIndex(EvalColumns.METRIC)), r.getInt(r.fieldIndex(EvalColumns.K)),
+            value == null ? null : ((Number) value).doubleValue()));
+      }
+      lists.unpersist();
+      rows.sort(Comparator.comparing((Row r) -> r.getString(3)).thenComparing(r -> r.getString(4)).thenComparing(r -> r.getInt(5)));
+      LOG.info("Evaluate {}: variant {} scored in {} s", date, variant, String.format("%.1f", (System.nanoTime() - start) / 1e9));
+      return rows;
+    }
+  }
+
+  /** The reference variants that need no model of ours. */
+  static final class Baselines {
+    private Baselines() {}
+
+    /** Most-popular: items by distinct training users (ties by item id), each user's seen items removed. */
+    static Dataset<Row> popular(Dataset<Row> trainEvents, Dataset<Row> items, int k) {
+      Dataset<Row> seen = trainEvents.select(Columns.USER_ID, Columns.ITEM_ID).distinct();
+      Dataset<Row> counts = seen.groupBy(Columns.ITEM_ID).agg(count(lit(1)).as(Columns.SCORE))
+          .join(items.where(col(Columns.AVAILABLE)).select(Columns.ITEM_ID), Columns.ITEM_ID);
+      Row busiest = seen.groupBy(Columns.USER_ID).count().agg(max("count")).head();
+      int pool = (int) Math.min(Integer.MAX_VALUE, k + (busiest.isNullAt(0) ? 0 : busiest.getLong(0)));
+      Dataset<Row> top = Ranking.topKPerGroup(counts.withColumn("all", lit(1)), "all", Columns.SCORE, Columns.ITEM_ID, pool)
+          .select(Columns.ITEM_ID, Columns.SCORE);
+      Dataset<Row> candidates = seen.select(Columns.USER_ID).distinct().crossJoin(broadcast(top))
+          .join(seen, new String[] {Columns.USER_ID, Columns.ITEM_ID}, "left_anti");
+      return Ranking.topKPerGroup(candidates, Columns.USER_ID, Columns.SCORE, Columns.ITEM_ID, k)
+          .select(Columns.USER_ID, Columns.ITEM_ID, Columns.RANK);
+    }
+
+    /** Item-kNN: co-occurrence cosine between items over the training interactions. */
+    static Dataset<Row> itemKnn(Dataset<Row> interactions, int k) {
+      throw new UnsupportedOperationException("item_knn lands with CoOccurrence");
+    }
+  }
+}

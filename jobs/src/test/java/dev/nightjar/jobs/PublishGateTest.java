@@ -1,0 +1,102 @@
+package dev.nightjar.jobs;
+
+import static org.apache.spark.sql.functions.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.nightjar.jobs.config.NightjarConfig;
+import dev.nightjar.jobs.demo.SyntheticShop;
+import dev.nightjar.jobs.lake.Lakehouse;
+import dev.nightjar.jobs.lake.Tables;
+import dev.nightjar.jobs.stages.EvaluateStage;
+import dev.nightjar.jobs.stages.ImportStage;
+import dev.nightjar.jobs.stages.Pipeline;
+import dev.nightjar.jobs.stages.PublishStage;
+import dev.nightjar.jobs.stages.RecommendStage;
+import dev.nightjar.jobs.stages.StageContext;
+import dev.nightjar.transforms.testing.SparkTestBase;
+import java.nio.file.Files;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The publication gate on two real nights: a good night is published; a deliberately degraded night
+ * (lists from trending alone) is refused with the metric named and the good night stays served; the
+ * repaired night is then published while a concurrent reader watches the served table and never sees
+ * a partial or mixed night.
+ */
+class PublishGateTest extends SparkTestBase {
+  static final SyntheticShop.Params SHOP =
+      new SyntheticShop.Params(300, 120, 14, LocalDate.of(2026, 10, 31), 5L, 8, 0.0, 0, 10);
+  static final LocalDate D1 = SHOP.lastDay().minusDays(1);
+  static final LocalDate D2 = SHOP.lastDay();
+  static final List<String> BASE = List.of("nightjar.als.rank=8", "nightjar.als.maxIter=5", "nightjar.recommend.k=10",
+      "nightjar.evaluate.ks=10", "nightjar.evaluate.variants=blend", "nightjar.evaluate.holdoutDays=3");
+
+  private static StageContext context(Lakehouse lake, String... overrides) {
+    List<String> all = new ArrayList<>(BASE);
+    all.addAll(List.of(overrides));
+    return new StageContext(spark(), lake, NightjarConfig.load(null, all));
+  }
+
+  @Test
+  void aDegradedNightIsRefusedAndReadersOnlyEverSeeWholeNights() throws Exception {
+    SyntheticShop.Summary shop = new SyntheticShop(SHOP).generate(tempDir.resolve("gate-shop"));
+    Lakehouse lake = new Lakehouse(spark(), tempDir.resolve("gate-lake"));
+    StageContext good = context(lake);
+    StageContext degraded = context(lake, "nightjar.recommend.weight.als=0", "nightjar.recommend.weight.content=0",
+        "nightjar.recommend.weight.repurchase=0", "nightjar.recommend.weight.trending=1");
+    ImportStage.importCsv(good, shop.eventsCsv(), shop.itemsCsv(), D2.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC));
+
+    Pipeline.nightly(good, D1);
+    EvaluateStage.run(good, D1);
+    PublishStage.run(good, D1);
+    List<String> night1 = sortedRows(lake.read(Tables.PUBLISHED_RECOMMENDATIONS));
+    assertEquals(sortedRows(lake.read(Tables.RECOMMENDATIONS).where("run_date = DATE'" + D1 + "'")), night1);
+    assertTrue(Files.isDirectory(lake.root().resolve(Tables.PUBLISHED_RECOMMENDATIONS).resolve("_symlink_format_manifest")),
+        "the served table keeps a symlink manifest for DuckDB/Trino/Athena");
+
+    Pipeline.nightly(degraded, D2);
+    EvaluateStage.run(degraded, D2);
+    PublishStage.GateRefused refused = assertThrows(PublishStage.GateRefused.class, () -> PublishStage.run(degraded, D2));
+    assertTrue(refused.getMessage().contains("@10 of blend fell to"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("the lists of " + D1 + " stay published"), refused.getMessage());
+    assertEquals(night1, sortedRows(lake.read(Tables.PUBLISHED_RECOMMENDATIONS)), "the good night is still served");
+    assertEquals("refused", decision(lake, D2));
+
+    // Repair D2 (same models, the configured blend), then publish it while a reader keeps reading the served table.
+    RecommendStage.run(good, D2);
+    EvaluateStage.run(good, D2);
+    long night2Rows = lake.read(Tables.RECOMMENDATIONS).where("run_date = DATE'" + D2 + "'").count();
+    AtomicBoolean publishing = new AtomicBoolean(true);
+    List<String> seen = new CopyOnWriteArrayList<>();
+    Thread reader = new Thread(() -> {
+      while (publishing.get()) {
+        Row r = spark().read().format("delta").load(lake.path(Tables.PUBLISHED_RECOMMENDATIONS))
+            .agg(countDistinct("run_date"), count(lit(1)), min("run_date")).head();
+        seen.add(r.getLong(0) + " " + r.getLong(1) + " " + r.getDate(2));
+      }
+    });
+    reader.start();
+    PublishStage.run(good, D2);
+    publishing.set(false);
+    reader.join();
+    String whole1 = "1 " + night1.size() + " " + D1;
+    String whole2 = "1 " + night2Rows + " " + D2;
+    assertFalse(seen.isEmpty());
+    assertTrue(seen.stream().allMatch(s -> s.equals(whole1) || s.equals(whole2)), "reader saw: " + seen);
+    assertEquals(whole2, seen.isEmpty() ? "" : spark().read().format("delta").load(lake.path(Tables.PUBLISHED_RECOMMENDATIONS))
+        .agg(countDistinct("run_date"), count(lit(1)), min("run_date")).head().mkString(" "));
+    assertEquals("published", decision(lake, D2));
+  }
+
+  private static String decision(Lakehouse lake, LocalDate date) {
+    return lake.read(Tables.PUBLICATIONS).where("run_date = DATE'" + date + "'").select("status").head().getString(0);
+  }
+}
