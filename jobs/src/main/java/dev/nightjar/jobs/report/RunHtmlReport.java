@@ -419,7 +419,8 @@ public final class RunHtmlReport {
 
   private static List<String> stageOrder() {
     List<String> order = new ArrayList<>(Pipeline.STAGES);
-    for (String later : List.of("evaluate", "publish", "retention")) {
+    order.addAll(Pipeline.GATE_STAGES);
+    for (String later : List.of("retention")) {
       if (!order.contains(later)) {
         order.add(later);
       }

@@ -24,7 +24,8 @@ import org.apache.spark.sql.types.StructType;
 public final class ReportFixtures {
   private ReportFixtures() {}
 
-  public static final String SPLIT = "holdout";
+  /** The evaluate stage's default split (nightjar.evaluate.split), which the publish gate reads. */
+  public static final String SPLIT = "temporal";
   public static final List<Integer> EXPLORE_SLOTS = List.of(1, 2, 4);
   public static final List<String> VARIANTS = List.of("popular", "item_knn", "als", "content", "blend", "blend_explore_1", "blend_explore_2", "blend_explore_4");
   public static final List<String> SLICES = List.of(EvalColumns.SLICE_ALL, EvalColumns.SLICE_COLD_ITEMS, EvalColumns.SLICE_NEW_USERS,
@@ -92,13 +93,13 @@ public final class ReportFixtures {
     lake.replaceWhere(Tables.METRICS, lake.spark().createDataFrame(rows, METRICS_SCHEMA), "run_date = DATE'" + night + "'", "run_date");
   }
 
-  /** A publish decision of {@code night}; when published, {@code published_recommendations} becomes that night's lists. */
+  /** A publish decision of {@code night} as PublishStage records it; when published, {@code published_recommendations} becomes that night's lists. */
   public static void writePublication(Lakehouse lake, LocalDate night, String status, String reason) {
     Row decision = RowFactory.create(Date.valueOf(night), status, reason, Timestamp.valueOf(night.plusDays(1).atTime(3, 0)));
-    lake.upsert(Tables.PUBLICATIONS, lake.spark().createDataFrame(List.of(decision), PUBLICATIONS_SCHEMA), List.of("run_date", "decided_at"));
+    lake.upsert(Tables.PUBLICATIONS, lake.spark().createDataFrame(List.of(decision), PUBLICATIONS_SCHEMA), List.of("run_date"));
     if ("published".equals(status)) {
       Dataset<Row> lists = lake.read(Tables.RECOMMENDATIONS).where("run_date = DATE'" + night + "'");
-      lake.overwrite(Tables.PUBLISHED_RECOMMENDATIONS, lists, "run_date");
+      lake.overwrite(Tables.PUBLISHED_RECOMMENDATIONS, lists); // unpartitioned, as PublishStage writes it
     }
   }
 
