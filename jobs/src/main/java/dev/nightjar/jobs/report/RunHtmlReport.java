@@ -78,9 +78,10 @@ public final class RunHtmlReport {
       System.setProperty("java.awt.headless", "true");
     }
     lake.spark().sparkContext().setJobGroup("report", "nightjar report " + date, false);
-    String html = render(lake, date);
     Path target = file(lake, date);
+    String html;
     try {
+      html = render(lake, date);
       Files.createDirectories(target.getParent());
       Path tmp = Files.createTempFile(target.getParent(), ".nightjar-" + date, ".html.tmp");
       Files.writeString(tmp, html, StandardCharsets.UTF_8);
