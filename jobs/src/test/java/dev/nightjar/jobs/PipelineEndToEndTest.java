@@ -162,17 +162,8 @@ class PipelineEndToEndTest extends SparkTestBase {
   @Test
   @Order(6)
   void analystQueriesRunOnTheLakehouse() throws Exception {
+    // every notebooks/sql/*.sql runs in NotebooksTest, whose lakehouse also holds the metrics and publish tables
     ctx.lake().registerViews();
-    Path sqlDir = ConfigTest.repo().resolve("notebooks/sql");
-    List<Path> queries;
-    try (java.util.stream.Stream<Path> files = Files.list(sqlDir)) {
-      queries = files.filter(f -> f.toString().endsWith(".sql")).sorted().toList();
-    }
-    assertFalse(queries.isEmpty());
-    for (Path query : queries) {
-      long rows = spark().sql(Files.readString(query)).count();
-      assertTrue(rows > 0, query + " returned no rows");
-    }
     assertEquals(0, spark().sql("SELECT * FROM run_report WHERE stage = 'ingest' AND rows_in != rows_accepted + rows_quarantined").count());
   }
 

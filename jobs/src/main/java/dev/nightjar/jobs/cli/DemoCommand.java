@@ -79,6 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
     out.printf("  bin/nightjar sql --lakehouse %s \"SELECT reason, count(*) AS n FROM quarantine GROUP BY reason ORDER BY n DESC\"%n", lake);
     out.printf("  bin/nightjar sql --lakehouse %s \"SELECT * FROM recommendations WHERE user_id = '%s' ORDER BY rank\"%n", lake, exampleUser);
     out.printf("  bin/nightjar sql --lakehouse %s \"SELECT stage, status, rows_in, rows_accepted, rows_quarantined FROM run_report\"%n", lake);
+    out.printf("The night's HTML report (charts, quarantine, list composition): bin/nightjar report --lakehouse %s --date %s%n", lake, date);
     return 0;
   }
 
