@@ -6,11 +6,8 @@ import dev.nightjar.jobs.config.NightjarConfig;
 import dev.nightjar.jobs.demo.SyntheticShop;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.Tables;
-import dev.nightjar.jobs.stages.EmbedItemsStage;
 import dev.nightjar.jobs.stages.EvaluateStage;
 import dev.nightjar.jobs.stages.ImportStage;
-import dev.nightjar.jobs.stages.IngestStage;
-import dev.nightjar.jobs.stages.Pipeline;
 import dev.nightjar.jobs.stages.StageContext;
 import dev.nightjar.transforms.testing.SparkTestBase;
 import java.time.LocalDate;
@@ -18,8 +15,12 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * structure (shoppers with latent categories) is what the blend must find better than the baselines
  * and better than each of its sources alone; more exploration slots must widen the catalogue coverage.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EvaluationEndToEndTest extends SparkTestBase {
   static final SyntheticShop.Params SHOP =
       new SyntheticShop.Params(600, 240, 21, LocalDate.of(2026, 10, 31), 11L, 12, 0.0, 0, 10);
@@ -45,9 +47,8 @@ class EvaluationEndToEndTest extends SparkTestBase {
     SyntheticShop.Summary shop = new SyntheticShop(SHOP).generate(tempDir.resolve("shop"));
     ctx = new StageContext(spark(), new Lakehouse(spark(), tempDir.resolve("lake")), NightjarConfig.load(null, CONFIG));
     ImportStage.importCsv(ctx, shop.eventsCsv(), shop.itemsCsv(), D.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC));
-    Pipeline.runStage(IngestStage.NAME, ctx, D);
-    Pipeline.runStage(EmbedItemsStage.NAME, ctx, D);
-    rows = EvaluateStage.evaluate(ctx, D, Map.of()).rows();
+    // Right after the import: evaluate finds D (the last event date), ingests and embeds the items itself.
+    rows = EvaluateStage.evaluateLakehouse(ctx, Optional.empty(), Map.of()).rows();
     for (Row r : rows) {
       if (r.getString(3).equals("all") && !r.isNullAt(6)) {
         value.put(r.getString(2) + " " + r.getString(4) + "@" + r.getInt(5), r.getDouble(6));
@@ -79,6 +80,7 @@ class EvaluationEndToEndTest extends SparkTestBase {
   }
 
   @Test
+  @Order(1)
   void theMetricsTableHoldsExactlyTheReportedRowsAndEveryVariantSliceAndK() {
     Lakehouse lake = ctx.lake();
     List<Row> stored = lake.read(Tables.METRICS).where("run_date = DATE'" + D + "'").collectAsList();
@@ -89,5 +91,21 @@ class EvaluationEndToEndTest extends SparkTestBase {
       assertTrue(rows.stream().anyMatch(r -> r.getString(3).equals(slice) && r.getString(4).equals("ndcg")), slice);
     }
     assertTrue(rows.stream().allMatch(r -> r.getString(1).equals("temporal")));
+  }
+
+  @Test
+  @Order(2)
+  void aStratifiedSplitOfTheBaselinesAddsItsOwnRowsBesideTheTemporalOnes() {
+    StageContext stratified = new StageContext(spark(), ctx.lake(), NightjarConfig.load(null, List.of(
+        "nightjar.evaluate.split=stratified", "nightjar.evaluate.ratio=0.75", "nightjar.evaluate.seed=42", "nightjar.evaluate.ks=10",
+        "nightjar.evaluate.variants=popular,item_knn")));
+    List<Row> baseline = EvaluateStage.evaluate(stratified, D, Map.of()).rows();
+    Map<String, Double> ndcg = new HashMap<>();
+    baseline.stream().filter(r -> r.getString(3).equals("all") && r.getString(4).equals("ndcg"))
+        .forEach(r -> ndcg.put(r.getString(2), r.getDouble(6)));
+    assertTrue(ndcg.get("item_knn") > ndcg.get("popular"), "stratified NDCG@10: " + ndcg);
+    List<Row> stored = ctx.lake().read(Tables.METRICS).where("run_date = DATE'" + D + "'").collectAsList();
+    assertEquals(rows.size() + baseline.size(), stored.size(), "each split replaces only its own rows");
+    assertEquals(baseline.size(), stored.stream().filter(r -> r.getString(r.fieldIndex("split")).equals("stratified")).count());
   }
 }

@@ -36,7 +36,7 @@ class PublishGateTest extends SparkTestBase {
       new SyntheticShop.Params(300, 120, 14, LocalDate.of(2026, 10, 31), 5L, 8, 0.0, 0, 10);
   static final LocalDate D1 = SHOP.lastDay().minusDays(1);
   static final LocalDate D2 = SHOP.lastDay();
-  static final List<String> BASE = List.of("nightjar.als.rank=8", "nightjar.als.maxIter=5", "nightjar.recommend.k=10",
+  static final List<String> BASE = List.of("nightjar.als.rank=8", "nightjar.als.maxIter=5", "nightjar.recommend.k=10", "nightjar.recommend.exploreRanks=10",
       "nightjar.evaluate.ks=10", "nightjar.evaluate.variants=blend", "nightjar.evaluate.holdoutDays=3");
 
   private static StageContext context(Lakehouse lake, String... overrides) {

@@ -1,19 +1,9 @@
 package dev.nightjar.jobs.cli;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.max;
-
 import dev.nightjar.jobs.config.NightjarConfig;
 import dev.nightjar.jobs.lake.Lakehouse;
-import dev.nightjar.jobs.lake.RunReport;
-import dev.nightjar.jobs.lake.Tables;
-import dev.nightjar.jobs.stages.EmbedItemsStage;
 import dev.nightjar.jobs.stages.EvaluateStage;
-import dev.nightjar.jobs.stages.IngestStage;
-import dev.nightjar.jobs.stages.Pipeline;
 import dev.nightjar.jobs.stages.StageContext;
-import dev.nightjar.transforms.Columns;
-import dev.nightjar.transforms.Ingest;
 import dev.nightjar.transforms.eval.EvalColumns;
 import java.io.PrintStream;
 import java.time.LocalDate;
@@ -28,8 +18,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,7 +41,6 @@ import picocli.CommandLine.Option;
       "Writes the `metrics` table (run_date = D) and prints one block per k; --json prints one object per line.",
       "Right after `import`, it ingests (and embeds items) for D first when those tables are missing."})
 public final class EvaluateCommand implements Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(EvaluateCommand.class);
   static final List<String> JSON_KEYS = List.of("variant", "slice", "metric", "k", "value");
 
   @Mixin CommonOptions common;
@@ -104,13 +91,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     addOverride("ks", ks == null ? null : String.join(",", ks.stream().map(String::valueOf).toList()));
     addOverride("variants", variants == null ? null : String.join(",", variants));
     EvaluateStage.Evaluation result = common.withContext("nightjar evaluate", ctx -> {
-      LocalDate d = date != null ? date : lastEventDate(ctx.lake());
-      ensureCleanData(ctx, d);
       Map<String, NightjarConfig> configs = new LinkedHashMap<>();
       for (String name : experiments) {
         configs.put(name, CommonOptions.experimentConfig(rootLakehouse(ctx), name));
       }
-      return EvaluateStage.evaluate(ctx, d, configs);
+      return EvaluateStage.evaluateLakehouse(ctx, java.util.Optional.ofNullable(date), configs);
     });
     if (json) {
       printJson(System.out, result.rows());
@@ -129,38 +114,6 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   private Lakehouse rootLakehouse(StageContext ctx) {
     return new Lakehouse(ctx.spark(), common.lakehouse);
-  }
-
-  /** The last event date: of clean events when ingested, else of the raw events. */
-  static LocalDate lastEventDate(Lakehouse lake) {
-    Row last;
-    if (lake.exists(Tables.EVENTS)) {
-      last = lake.read(Tables.EVENTS).agg(max(Columns.EVENT_DATE)).head();
-    } else if (lake.exists(Tables.RAW_EVENTS)) {
-      last = lake.read(Tables.RAW_EVENTS).agg(max(Ingest.parseTimestamp(col(Columns.TS)).cast(DataTypes.DateType))).head();
-    } else {
-      throw new IllegalStateException("no events under " + lake.root() + ": import some first (`bin/nightjar import --help`)");
-    }
-    if (last.isNullAt(0)) {
-      throw new IllegalStateException("the events under " + lake.root() + " have no valid timestamp; give --date");
-    }
-    return last.getDate(0).toLocalDate();
-  }
-
-  /** Right after an import: ingest and embed items for D, so there are clean events and item vectors to learn from. */
-  private static void ensureCleanData(StageContext ctx, LocalDate d) {
-    List<RunReport> ran = new ArrayList<>();
-    if (!ctx.lake().exists(Tables.EVENTS)) {
-      LOG.info("No clean events yet: running ingest for {} first", d);
-      ran.add(Pipeline.runStage(IngestStage.NAME, ctx, d));
-    }
-    if (!ctx.lake().exists(Tables.ITEM_EMBEDDINGS)) {
-      LOG.info("No item embeddings yet: running embed-items for {} first", d);
-      ran.add(Pipeline.runStage(EmbedItemsStage.NAME, ctx, d));
-    }
-    if (!ran.isEmpty()) {
-      Reports.print(System.out, ran);
-    }
   }
 
   /** One JSON object per metric row with exactly the keys variant, slice, metric, k, value. */

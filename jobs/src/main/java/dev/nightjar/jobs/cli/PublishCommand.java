@@ -1,6 +1,7 @@
 package dev.nightjar.jobs.cli;
 
 import dev.nightjar.jobs.lake.RunReport;
+import dev.nightjar.jobs.report.RunHtmlReport;
 import dev.nightjar.jobs.stages.PublishStage;
 import java.time.LocalDate;
 import java.util.List;
@@ -24,7 +25,13 @@ public final class PublishCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunReport report = common.withContext("nightjar publish " + date, ctx -> PublishStage.run(ctx, date));
+    RunReport report = common.withContext("nightjar publish " + date, ctx -> {
+      try {
+        return PublishStage.run(ctx, date);
+      } finally {
+        System.out.println("HTML report of " + date + ": " + RunHtmlReport.write(ctx.lake(), date));
+      }
+    });
     Reports.print(System.out, List.of(report));
     return 0;
   }

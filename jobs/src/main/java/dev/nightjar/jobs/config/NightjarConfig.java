@@ -181,19 +181,21 @@ public record NightjarConfig(
    * @param trendingDays trending = decayed popularity over this many days
    * @param trendingHalfLifeDays half-life of that decay
    * @param seed seed of the exploration policy (combined with user and date)
+   * @param exploreCategories with exploration on, each user's best ALS items are also found in this many of the
+   *     largest categories, for the exploration slots to offer
    */
   public record RecommendSettings(
       int k, int candidatesPerSource, Map<String, Double> weights, double mmrLambda, int categoryCap,
       List<Integer> exploreRanks, int propensitySamples, Map<String, Integer> repurchaseDays, List<String> blocklist,
-      int trendingDays, double trendingHalfLifeDays, long seed) {
+      int trendingDays, double trendingHalfLifeDays, long seed, int exploreCategories) {
     public static final int DEFAULT_K = 50;
     public static final int DEFAULT_CANDIDATES_PER_SOURCE = 100;
-    public static final double DEFAULT_WEIGHT_ALS = 1.0;
-    public static final double DEFAULT_WEIGHT_CONTENT = 0.5;
+    public static final double DEFAULT_WEIGHT_ALS = 0.5;
+    public static final double DEFAULT_WEIGHT_CONTENT = 0.2;
     public static final double DEFAULT_WEIGHT_TRENDING = 0.1;
     public static final double DEFAULT_WEIGHT_REPURCHASE = 0.6;
     public static final double DEFAULT_WEIGHT_COOCCURRENCE = 0.5;
-    public static final double DEFAULT_WEIGHT_EASE = 0.5;
+    public static final double DEFAULT_WEIGHT_EASE = 1.0;
     public static final double DEFAULT_MMR_LAMBDA = 0.9;
     public static final int DEFAULT_CATEGORY_CAP = 35;
     public static final String DEFAULT_EXPLORE_RANKS = "10,20";
@@ -201,6 +203,7 @@ public record NightjarConfig(
     public static final int DEFAULT_TRENDING_DAYS = 7;
     public static final double DEFAULT_TRENDING_HALF_LIFE_DAYS = 3.0;
     public static final long DEFAULT_SEED = 42L;
+    public static final int DEFAULT_EXPLORE_CATEGORIES = 50;
     public static final List<String> SOURCES = List.of("als", "content", "trending", "repurchase", "cooccurrence", "ease");
 
     public RecommendSettings {
@@ -400,7 +403,8 @@ public record NightjarConfig(
         r.getList("nightjar.recommend.blocklist", "", "comma-separated item ids"),
         r.getInt("nightjar.recommend.trendingDays", RecommendSettings.DEFAULT_TRENDING_DAYS, 1, 365),
         r.getDouble("nightjar.recommend.trendingHalfLifeDays", RecommendSettings.DEFAULT_TRENDING_HALF_LIFE_DAYS, 0.01, 365),
-        r.getLong("nightjar.recommend.seed", RecommendSettings.DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE));
+        r.getLong("nightjar.recommend.seed", RecommendSettings.DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE),
+        r.getInt("nightjar.recommend.exploreCategories", RecommendSettings.DEFAULT_EXPLORE_CATEGORIES, 0, 10_000));
   }
 
   /** Every known key with its allowed values and default. */

@@ -11,6 +11,7 @@ import dev.nightjar.jobs.lake.Tables;
 import dev.nightjar.transforms.CoOccurrence;
 import dev.nightjar.transforms.CoOccurrenceParams;
 import dev.nightjar.transforms.Columns;
+import dev.nightjar.transforms.Ingest;
 import dev.nightjar.transforms.Ranking;
 import dev.nightjar.transforms.eval.BeyondAccuracy;
 import dev.nightjar.transforms.eval.EvalColumns;
@@ -68,6 +69,8 @@ public final class EvaluateStage {
   public static final String VARIANT = "variant";
   /** Scratch lakehouses of evaluation runs: {@code <lakehouse>/experiments/evaluate-<split>[-<experiment>]}. */
   public static final String WORKSPACE_PREFIX = "evaluate-";
+  /** Variants that need no model of ours (only the training events and interactions). */
+  public static final List<String> BASELINES = List.of("popular", "item_knn");
 
   public static final StructType METRICS_SCHEMA = new StructType()
       .add(Columns.RUN_DATE, DataTypes.DateType)
@@ -82,6 +85,41 @@ public final class EvaluateStage {
 
   /** What one evaluation produced: the metric rows (also written to {@code metrics}) and its run report. */
   public record Evaluation(List<Row> rows, RunReport report) {}
+
+  /**
+   * What {@code bin/nightjar evaluate} runs: D defaults to the last event date in the lakehouse, and
+   * right after an import (no clean events or item vectors yet) {@code ingest} and {@code embed-items}
+   * run for D first.
+   */
+  public static Evaluation evaluateLakehouse(StageContext ctx, java.util.Optional<LocalDate> date, Map<String, NightjarConfig> experiments) {
+    Lakehouse lake = ctx.lake();
+    LocalDate d = date.orElseGet(() -> lastEventDate(lake));
+    if (!lake.exists(Tables.EVENTS)) {
+      LOG.info("No clean events yet: running ingest for {} first", d);
+      Pipeline.runStage(IngestStage.NAME, ctx, d);
+    }
+    if (!lake.exists(Tables.ITEM_EMBEDDINGS)) {
+      LOG.info("No item embeddings yet: running embed-items for {} first", d);
+      Pipeline.runStage(EmbedItemsStage.NAME, ctx, d);
+    }
+    return evaluate(ctx, d, experiments);
+  }
+
+  /** The last event date: of clean events when ingested, else of the raw events. */
+  static LocalDate lastEventDate(Lakehouse lake) {
+    Row last;
+    if (lake.exists(Tables.EVENTS)) {
+      last = lake.read(Tables.EVENTS).agg(max(Columns.EVENT_DATE)).head();
+    } else if (lake.exists(Tables.RAW_EVENTS)) {
+      last = lake.read(Tables.RAW_EVENTS).agg(max(Ingest.parseTimestamp(col(Columns.TS)).cast(DataTypes.DateType))).head();
+    } else {
+      throw new IllegalStateException("no events under " + lake.root() + ": import some first (`bin/nightjar import --help`)");
+    }
+    if (last.isNullAt(0)) {
+      throw new IllegalStateException("the events under " + lake.root() + " have no valid timestamp; give --date");
+    }
+    return last.getDate(0).toLocalDate();
+  }
 
   /** The stage as the pipeline runs it: every configured variant, written to {@code metrics}. */
   public static RunReport run(StageContext ctx, LocalDate date) {
@@ -162,7 +200,8 @@ public final class EvaluateStage {
    */
   private static List<Row> scoreWorkspace(StageContext ctx, Lakehouse work, SplitPlan plan, List<String> variants,
       Map<String, NightjarConfig> experiments, Scorer scorer, LocalDate date) {
-    Workspace.prepare(ctx, work, scorer.train(), plan);
+    boolean modelsNeeded = !experiments.isEmpty() || variants.stream().anyMatch(v -> !BASELINES.contains(v));
+    Workspace.prepare(ctx, work, scorer.train(), plan, modelsNeeded);
     StageContext workCtx = new StageContext(ctx.spark(), work, ctx.config());
     EvaluateSettings s = ctx.config().evaluate();
     int k = s.maxK();
@@ -189,7 +228,8 @@ public final class EvaluateStage {
     }));
     int n = Math.max(ctx.config().recommend().candidatesPerSource(), k);
     try (RecommendStage.Candidates candidates =
-        RecommendStage.Candidates.build(workCtx, plan.trainEnd(), n, sources, true, RunReport.of(NAME, plan.trainEnd()))) {
+        RecommendStage.Candidates.build(workCtx, plan.trainEnd(), n, sources, true,
+            lists.values().stream().anyMatch(settings -> !settings.exploreRanks().isEmpty()), RunReport.of(NAME, plan.trainEnd()))) {
       for (Map.Entry<String, RecommendSettings> e : lists.entrySet()) {
         rows.addAll(scorer.score(e.getKey(), candidates.lists(e.getValue()).select(Columns.USER_ID, Columns.ITEM_ID, Columns.RANK),
             date, plan.name()));
@@ -211,7 +251,8 @@ public final class EvaluateStage {
     }
     return new RecommendSettings(
         k, Math.max(base.candidatesPerSource(), k), weights, base.mmrLambda(), base.categoryCap(), exploreRanks,
-        base.propensitySamples(), base.repurchaseDays(), base.blocklist(), base.trendingDays(), base.trendingHalfLifeDays(), base.seed());
+        base.propensitySamples(), base.repurchaseDays(), base.blocklist(), base.trendingDays(), base.trendingHalfLifeDays(), base.seed(),
+        base.exploreCategories());
   }
 
   /**
@@ -258,7 +299,7 @@ public final class EvaluateStage {
   static final class Workspace {
     private Workspace() {}
 
-    static void prepare(StageContext ctx, Lakehouse work, Dataset<Row> train, SplitPlan plan) {
+    static void prepare(StageContext ctx, Lakehouse work, Dataset<Row> train, SplitPlan plan, boolean modelsNeeded) {
       deleteRecursively(work.root());
       StageContext workCtx = new StageContext(ctx.spark(), work, ctx.config());
       work.overwrite(Tables.EVENTS, train, Columns.INGEST_DATE);
@@ -268,7 +309,8 @@ public final class EvaluateStage {
             .where(col(Columns.CREATED_AT).isNull().or(col(Columns.CREATED_AT).lt(lit(cutoff)))));
       }
       LOG.info("Evaluate: training in {} on {} events up to {}", work.root(), "the training part", plan.trainEnd());
-      for (String stage : List.of(InteractionsStage.NAME, ProfilesStage.NAME, TrainStage.NAME)) {
+      List<String> stages = modelsNeeded ? List.of(InteractionsStage.NAME, ProfilesStage.NAME, TrainStage.NAME) : List.of(InteractionsStage.NAME);
+      for (String stage : stages) {
         Pipeline.runStage(stage, workCtx, plan.trainEnd());
       }
     }

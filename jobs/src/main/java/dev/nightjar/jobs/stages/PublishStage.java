@@ -49,6 +49,10 @@ public final class PublishStage {
       .add("reason", DataTypes.StringType)
       .add("decided_at", DataTypes.TimestampType);
 
+  /** Tables analysts read with engines without Delta support; they keep symlink-format manifests from the first publication on. */
+  public static final java.util.List<String> ANALYST_TABLES = java.util.List.of(
+      Tables.PUBLISHED_RECOMMENDATIONS, Tables.RECOMMENDATIONS, Tables.METRICS, Tables.RUN_REPORT, Tables.QUARANTINE);
+
   private PublishStage() {}
 
   /** The gate refused the night; the message names the metric, both values and the tolerance. */
@@ -104,10 +108,15 @@ public final class PublishStage {
     }
     Dataset<Row> lists = lake.read(Tables.RECOMMENDATIONS).where(day);
     lake.overwrite(Tables.PUBLISHED_RECOMMENDATIONS, lists);
-    lake.enableSymlinkManifest(Tables.PUBLISHED_RECOMMENDATIONS);
+    for (String table : ANALYST_TABLES) {
+      if (lake.exists(table)) {
+        lake.enableSymlinkManifest(table); // idempotent; later writes keep the manifest exact
+      }
+    }
     long rows = lake.read(Tables.PUBLISHED_RECOMMENDATIONS).count();
     String reason = previous.map(p -> "gate passed against " + p).orElse("first publication: no earlier night to compare with");
     decide(lake, date, STATUS_PUBLISHED, reason);
+    lake.enableSymlinkManifest(Tables.PUBLICATIONS);
     LOG.info("Publish {}: {} rows now served ({})", date, rows, reason);
     return report.rowsIn(rows).accepted(rows).detail("decision", STATUS_PUBLISHED).detail("rows", rows).write(lake);
   }

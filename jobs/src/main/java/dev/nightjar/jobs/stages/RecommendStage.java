@@ -66,7 +66,8 @@ public final class RecommendStage {
     ctx.spark().sparkContext().setJobGroup(NAME, "nightjar recommend " + date, false);
     RecommendSettings s = ctx.config().recommend();
     String day = "run_date = DATE'" + date + "'";
-    try (Candidates candidates = Candidates.build(ctx, date, s.candidatesPerSource(), Candidates.weighted(s), false, report)) {
+    try (Candidates candidates = Candidates.build(
+        ctx, date, s.candidatesPerSource(), Candidates.weighted(s), false, !s.exploreRanks().isEmpty(), report)) {
       lake.replaceWhere(Tables.RECOMMENDATIONS, candidates.lists(s), day, Columns.RUN_DATE);
       report.detail(Columns.MODEL_VERSION, candidates.modelVersion());
     }
@@ -129,9 +130,13 @@ public final class RecommendStage {
      * @param excludeSeen also leave out every item the user interacted with in the look-back window (the
      *     evaluation protocol, which never counts such an item as a hit); the nightly lists keep viewed but
      *     unbought items, which are often bought later
+     * @param explorePool also the user's best {@value #EXPLORE_ITEMS_PER_CATEGORY} items by content in each
+     *     of the {@code nightjar.recommend.exploreCategories} largest categories, so an exploration slot
+     *     can offer the user's own best item of a category their top-N does not reach (without it, only
+     *     trending items, the same for everyone, represent such a category)
      */
-    public static Candidates build(
-        StageContext ctx, LocalDate date, int n, java.util.Set<String> sources, boolean excludeSeen, RunReport report) {
+    public static Candidates build(StageContext ctx, LocalDate date, int n, java.util.Set<String> sources, boolean excludeSeen,
+        boolean explorePool, RunReport report) {
       Lakehouse lake = ctx.lake();
       RecommendSettings s = ctx.config().recommend();
       Inputs in = Inputs.read(lake, report, "run_date = DATE'" + date + "'");
@@ -165,14 +170,11 @@ public final class RecommendStage {
         all = all.unionByName(score(in.userFactors, in.itemFactors.join(eligible.select(Columns.ITEM_ID), Columns.ITEM_ID),
             excludedIdx, in, n, TopKParams.Metric.DOT, SOURCE_ALS).withColumn(Blend.ANCHOR_ITEM_ID, noAnchor));
       }
+      if (explorePool) {
+        all = all.unionByName(bestPerCategory(ctx, in, eligible, excludedIdx, s).withColumn(Blend.ANCHOR_ITEM_ID, noAnchor));
+      }
       if (sources.contains(SOURCE_CONTENT)) {
-        all = all.unionByName(score(
-          in.profiles.join(in.userIndex.select(col(Columns.ID).as(Columns.USER_ID), col(Columns.IDX)), Columns.USER_ID)
-              .select(col(Columns.USER_ID), col(Columns.IDX), col("vector").as(Columns.FEATURES)),
-          in.embeddings.join(eligible.select(Columns.ITEM_ID), Columns.ITEM_ID)
-              .join(in.itemIndex.select(col(Columns.ID).as(Columns.ITEM_ID), col(Columns.IDX)), Columns.ITEM_ID)
-              .select(col(Columns.ITEM_ID), col(Columns.IDX), col("vector").as(Columns.FEATURES)),
-          excludedIdx, in, n, TopKParams.Metric.COSINE, SOURCE_CONTENT).withColumn(Blend.ANCHOR_ITEM_ID, noAnchor));
+        all = all.unionByName(score(profileVectors(in), itemVectors(in, eligible), excludedIdx, in, n, TopKParams.Metric.COSINE, SOURCE_CONTENT).withColumn(Blend.ANCHOR_ITEM_ID, noAnchor));
       }
       if (sources.contains(SOURCE_TRENDING)) {
         Dataset<Row> trending = trending(in.events, eligible, date, s, ctx.config().interactions());
@@ -217,7 +219,10 @@ public final class RecommendStage {
         report.detail("ease_items", ease.coverage().coveredItems());
       }
       // Only eligible items; the pool keeps each source's raw score, the blend happens per list setting.
-      Dataset<Row> pool = all.join(eligible.select(Columns.ITEM_ID), Columns.ITEM_ID).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> pool = all.join(eligible.select(Columns.ITEM_ID), Columns.ITEM_ID)
+          .groupBy(Columns.USER_ID, Columns.ITEM_ID, "source") // an item both in a top-N and a category's best: once
+          .agg(max(Columns.SCORE).as(Columns.SCORE), max(Blend.ANCHOR_ITEM_ID).as(Blend.ANCHOR_ITEM_ID))
+          .persist(StorageLevel.MEMORY_AND_DISK());
       long poolRows = pool.count();
       report.detail("candidate_rows", poolRows);
       LOG.info("Candidates {}: {} rows ({} per source and user at most)", date, poolRows, n);
@@ -274,6 +279,48 @@ public final class RecommendStage {
         ease.close();
       }
     }
+  }
+
+  /** Items per user and category offered to exploration (see {@link Candidates#build}). */
+  public static final int EXPLORE_ITEMS_PER_CATEGORY = 3;
+
+  /**
+   * Each user's best {@value #EXPLORE_ITEMS_PER_CATEGORY} eligible items within each of the largest
+   * {@code exploreCategories} categories by content: cosine between the user's profile vector and the
+   * items' text embeddings. One blockwise scorer pass per category, over that category's items only, so
+   * together they cost one pass over the catalogue. Content rather than ALS: for a category the user has
+   * not touched, ALS ranks by the category's popularity (the same few items for everyone), while the
+   * user's own profile picks the items of that category closest to what they do like.
+   */
+  private static Dataset<Row> bestPerCategory(
+      StageContext ctx, Inputs in, Dataset<Row> eligible, Dataset<Row> excludedIdx, RecommendSettings s) {
+    List<String> categories = eligible.where(col(Columns.CATEGORY).isNotNull()).groupBy(Columns.CATEGORY).count()
+        .orderBy(col("count").desc(), col(Columns.CATEGORY)).limit(s.exploreCategories())
+        .select(Columns.CATEGORY).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    LOG.info("Exploration pool: each user's best {} items by content in each of {} categories", EXPLORE_ITEMS_PER_CATEGORY, categories.size());
+    Dataset<Row> profiles = profileVectors(in);
+    Dataset<Row> out = null;
+    for (String category : categories) {
+      Dataset<Row> best = score(profiles, itemVectors(in, eligible.where(col(Columns.CATEGORY).equalTo(category))), excludedIdx, in,
+          EXPLORE_ITEMS_PER_CATEGORY, TopKParams.Metric.COSINE, SOURCE_CONTENT);
+      out = out == null ? best : out.unionByName(best);
+    }
+    return out != null ? out : ctx.spark().createDataFrame(List.of(), new StructType()
+        .add(Columns.USER_ID, DataTypes.StringType).add(Columns.ITEM_ID, DataTypes.StringType)
+        .add(Columns.SCORE, DataTypes.DoubleType).add("source", DataTypes.StringType));
+  }
+
+  /** Users' profile vectors as scorer input: {@code user_id, idx, features}. */
+  private static Dataset<Row> profileVectors(Inputs in) {
+    return in.profiles.join(in.userIndex.select(col(Columns.ID).as(Columns.USER_ID), col(Columns.IDX)), Columns.USER_ID)
+        .select(col(Columns.USER_ID), col(Columns.IDX), col("vector").as(Columns.FEATURES));
+  }
+
+  /** The text embeddings of {@code items} (with an item_id column) as scorer input: {@code item_id, idx, features}. */
+  private static Dataset<Row> itemVectors(Inputs in, Dataset<Row> items) {
+    return in.embeddings.join(items.select(Columns.ITEM_ID), Columns.ITEM_ID)
+        .join(in.itemIndex.select(col(Columns.ID).as(Columns.ITEM_ID), col(Columns.IDX)), Columns.ITEM_ID)
+        .select(col(Columns.ITEM_ID), col(Columns.IDX), col("vector").as(Columns.FEATURES));
   }
 
   /** Exact top-N by the blockwise scorer, mapped back to string ids: {@code user_id, item_id, score, source}. */
