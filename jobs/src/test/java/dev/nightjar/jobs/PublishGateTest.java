@@ -57,7 +57,7 @@ class PublishGateTest extends SparkTestBase {
     Pipeline.nightly(good, D1);
     EvaluateStage.run(good, D1);
     PublishStage.run(good, D1);
-    List<Row> night1 = sortedRows(lake.read(Tables.PUBLISHED_RECOMMENDATIONS));
+    List<String> night1 = sortedRows(lake.read(Tables.PUBLISHED_RECOMMENDATIONS));
     assertEquals(sortedRows(lake.read(Tables.RECOMMENDATIONS).where("run_date = DATE'" + D1 + "'")), night1);
     assertTrue(Files.isDirectory(lake.root().resolve(Tables.PUBLISHED_RECOMMENDATIONS).resolve("_symlink_format_manifest")),
         "the served table keeps a symlink manifest for DuckDB/Trino/Athena");
