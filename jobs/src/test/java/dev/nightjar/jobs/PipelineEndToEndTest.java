@@ -1,5 +1,8 @@
 package dev.nightjar.jobs;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.trim;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.nightjar.jobs.config.NightjarConfig;
@@ -8,10 +11,12 @@ import dev.nightjar.jobs.demo.SyntheticShop;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
+import dev.nightjar.jobs.privacy.PseudonymKey;
 import dev.nightjar.jobs.stages.ImportStage;
 import dev.nightjar.jobs.stages.Pipeline;
 import dev.nightjar.jobs.stages.StageContext;
 import dev.nightjar.transforms.SchemaCheck.SchemaMismatchException;
+import dev.nightjar.transforms.privacy.Pseudonyms;
 import dev.nightjar.transforms.testing.SparkTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +26,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -75,13 +84,17 @@ class PipelineEndToEndTest extends SparkTestBase {
   @Order(2)
   void recommendationsLandInTheLatentCategoriesFarAboveChance() throws Exception {
     assertEquals(Pipeline.STAGES, firstNight.stream().map(RunReport::stage).toList());
+    byte[] key = ctx.pseudonymKey();
     PlantedTruth.Result r =
-        PlantedTruth.latentCategoryShare(spark(), data, ctx.lake().read(Tables.RECOMMENDATIONS), ctx.lake().read(Tables.ITEMS));
+        PlantedTruth.latentCategoryShare(spark(), data, ctx.lake().read(Tables.RECOMMENDATIONS), ctx.lake().read(Tables.ITEMS), key);
     assertTrue(r.rows() >= 600L * 20 * 9 / 10, "most users got a full list: " + r.rows());
     assertTrue(r.share() > 3 * r.chance() && r.share() > 0.6, "share " + r.share() + " vs chance " + r.chance());
     java.util.Set<String> bots = SyntheticShop.readBots(data);
     assertEquals(2, bots.size());
-    long botRows = ctx.lake().read(Tables.RECOMMENDATIONS).where(org.apache.spark.sql.functions.col("user_id").isin(bots.toArray())).count();
+    Object[] botPseudonyms = bots.stream().map(b -> Pseudonyms.hmacSha256Hex(b, key)).toArray();
+    assertTrue(ctx.lake().read(Tables.EVENTS).where(org.apache.spark.sql.functions.col("user_id").isin(botPseudonyms)).count() > 0,
+        "the bots' events are stored under their pseudonyms");
+    long botRows = ctx.lake().read(Tables.RECOMMENDATIONS).where(org.apache.spark.sql.functions.col("user_id").isin(botPseudonyms)).count();
     assertEquals(0, botRows, "bots are filtered out of interactions and get no lists");
   }
 
@@ -93,7 +106,9 @@ class PipelineEndToEndTest extends SparkTestBase {
         .select("item_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
     assertEquals(SHOP.coldStartItems(), cold.size(), "the generator plants cold-start items created on the last day");
     assertEquals(0, ctx.lake().read(Tables.INTERACTIONS).where(org.apache.spark.sql.functions.col("item_id").isin(cold.toArray())).count());
-    Map<String, java.util.Set<String>> truth = SyntheticShop.readUserTruth(data);
+    byte[] key = ctx.pseudonymKey();
+    Map<String, java.util.Set<String>> truth = new java.util.HashMap<>(); // by pseudonym, as the tables key users
+    SyntheticShop.readUserTruth(data).forEach((raw, categorySet) -> truth.put(Pseudonyms.hmacSha256Hex(raw, key), categorySet));
     long hits = 0;
     long rows = 0;
     for (Row r : ctx.lake().read(Tables.ITEM_AUDIENCES).where(org.apache.spark.sql.functions.col("item_id").isin(cold.toArray()))
@@ -145,6 +160,63 @@ class PipelineEndToEndTest extends SparkTestBase {
       assertEquals(before.get(table).size(), after.get(table).size(), table + " row count");
       assertEquals(before.get(table), after.get(table), table + " rows");
     }
+  }
+
+  @Test
+  @Order(2)
+  void noRawUserIdAppearsInAnyDerivedTable() {
+    Dataset<Row> rawIds = ctx.lake().read(Tables.RAW_EVENTS)
+        .select(trim(col("user_id")).as("raw_user")).where("raw_user IS NOT NULL AND raw_user != ''").distinct();
+    assertTrue(rawIds.count() >= 600, "the raw input holds every shopper's id");
+    Map<String, Long> leaks = new TreeMap<>();
+    List<String> scannedUserColumns = new java.util.ArrayList<>();
+    for (String table : ctx.lake().tableNames()) {
+      if (table.equals(Tables.RAW_EVENTS)) {
+        continue; // the input itself: raw ids by design, governed by retention and forget
+      }
+      Dataset<Row> df = ctx.lake().read(table);
+      for (StructField f : df.schema().fields()) {
+        if (table.equals(Tables.QUARANTINE) && f.name().equals("original")) {
+          continue; // the rejected input as it came, for the data owners; also covered by retention and forget
+        }
+        Dataset<Row> values;
+        if (f.dataType().equals(DataTypes.StringType)) {
+          values = df.select(col(f.name()).as("v"));
+        } else if (f.dataType() instanceof ArrayType a && a.elementType().equals(DataTypes.StringType)) {
+          values = df.select(explode(col(f.name())).as("v"));
+        } else {
+          continue;
+        }
+        if (f.name().equals("user_id") || (table.equals(Tables.USER_INDEX) && f.name().equals("id"))) {
+          scannedUserColumns.add(table + "." + f.name());
+          assertEquals(0, values.where("v IS NOT NULL AND NOT v RLIKE '^[0-9a-f]{64}$'").count(),
+              table + "." + f.name() + " holds only 64-hex-digit pseudonyms");
+        }
+        long found = values.join(rawIds, col("v").equalTo(col("raw_user"))).count();
+        if (found > 0) {
+          leaks.put(table + "." + f.name(), found);
+        }
+      }
+    }
+    assertTrue(scannedUserColumns.containsAll(List.of("events.user_id", "interactions.user_id", "user_index.id", "als_user_factors.user_id",
+        "user_profiles.user_id", "user_interests.user_id", "item_audiences.user_id", "recommendations.user_id")), scannedUserColumns.toString());
+    assertEquals(Map.of(), leaks, "raw user ids found in derived tables");
+  }
+
+  @Test
+  @Order(2)
+  void pseudonymCommandPrintsTheUserIdStoredInEvents() {
+    List<Row> pairs = ctx.lake().read(Tables.RAW_EVENTS).select(col("raw_id"), trim(col("user_id")).as("raw_user"))
+        .join(ctx.lake().read(Tables.EVENTS).select("raw_id", "user_id"), "raw_id")
+        .select("raw_user", "user_id").distinct().orderBy("raw_user").limit(2).collectAsList();
+    assertEquals(2, pairs.size());
+    CliTest.Run run = CliTest.run("pseudonym", "--lakehouse", ctx.lake().root().toString(), pairs.get(0).getString(0), " " + pairs.get(1).getString(0));
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals(pairs.get(0).getString(0) + "\t" + pairs.get(0).getString(1) + System.lineSeparator()
+        + pairs.get(1).getString(0) + "\t" + pairs.get(1).getString(1) + System.lineSeparator(), run.out());
+    String fingerprint = firstNight.get(0).details().get(dev.nightjar.jobs.stages.IngestStage.PSEUDONYM_KEY_FINGERPRINT);
+    assertEquals(PseudonymKey.fingerprint(ctx.pseudonymKey()), fingerprint, "the run report names the key by its fingerprint");
+    assertTrue(run.err().contains(fingerprint), run.err());
   }
 
   @Test

@@ -86,7 +86,7 @@ public final class RecommendStage {
             .join(in.itemIndex.select(col(Columns.ID).as(Columns.ITEM_ID), col(Columns.IDX)), Columns.ITEM_ID)
             .select(col(Columns.ITEM_ID), col(Columns.IDX), col("vector").as(Columns.FEATURES)),
         excludedIdx, in, s.candidatesPerSource(), TopKParams.Metric.COSINE, SOURCE_CONTENT);
-    Dataset<Row> trending = trending(in.events, eligible, date, s, ctx.config().interactions());
+    Dataset<Row> trending = trending(in.events, eligible, date, s, ctx.config().interactions(), TrendingNoise.of(ctx, date, report));
     Dataset<Row> trendingCandidates =
         users.crossJoin(trending.select(Columns.ITEM_ID, Columns.SCORE))
             .join(excluded, new String[] {Columns.USER_ID, Columns.ITEM_ID}, "left_anti")
@@ -168,16 +168,15 @@ public final class RecommendStage {
 
   /**
    * Trending items: interaction weight summed over users in the last {@code trendingDays} days with
-   * a short half-life; the overall top N plus the top {@value #TRENDING_PER_CATEGORY} of each category.
+   * a short half-life — exact, or bounded per user and Laplace-noised ({@link TrendingNoise},
+   * {@code nightjar.privacy.epsilon}); the overall top N plus the top {@value #TRENDING_PER_CATEGORY} of each category.
    */
   static Dataset<Row> trending(
-      Dataset<Row> events, Dataset<Row> eligible, LocalDate date, RecommendSettings s, InteractionParams base) {
+      Dataset<Row> events, Dataset<Row> eligible, LocalDate date, RecommendSettings s, InteractionParams base, TrendingNoise noise) {
     InteractionParams recent = new InteractionParams(
         s.trendingDays(), s.trendingHalfLifeDays(), base.eventWeights(), base.botMaxEventsPerDay());
     Dataset<Row> popularity =
-        Interactions.compute(events, date, recent)
-            .groupBy(Columns.ITEM_ID).agg(sum(Columns.WEIGHT).as(Columns.SCORE))
-            .join(eligible, Columns.ITEM_ID)
+        noise.popularity(Interactions.compute(events, date, recent), eligible)
             .withColumn("all", lit("all"));
     Dataset<Row> overall = Ranking.topKPerGroup(popularity, "all", Columns.SCORE, Columns.ITEM_ID, s.candidatesPerSource());
     Dataset<Row> perCategory =
