@@ -12,7 +12,12 @@ import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
 import dev.nightjar.jobs.privacy.PseudonymKey;
+import dev.nightjar.jobs.reliability.Reproduce;
 import dev.nightjar.jobs.stages.ImportStage;
+import dev.nightjar.jobs.stages.ProfilesStage;
+import dev.nightjar.jobs.stages.RecommendStage;
+import dev.nightjar.jobs.stages.TrainStage;
+import dev.nightjar.jobs.stages.TrendingNoise;
 import dev.nightjar.jobs.stages.Pipeline;
 import dev.nightjar.jobs.stages.StageContext;
 import dev.nightjar.transforms.SchemaCheck.SchemaMismatchException;
@@ -50,7 +55,9 @@ class PipelineEndToEndTest extends SparkTestBase {
   static final List<String> OUTPUT_TABLES =
       List.of(Tables.EVENTS, Tables.QUARANTINE, Tables.ITEMS, Tables.ITEM_EMBEDDINGS, Tables.INTERACTIONS, Tables.USER_INDEX, Tables.ITEM_INDEX,
           Tables.ALS_USER_FACTORS, Tables.ALS_ITEM_FACTORS, Tables.USER_PROFILES, Tables.USER_INTERESTS, Tables.CATEGORY_PRIORS,
-          Tables.RECOMMENDATIONS);
+          Tables.SEGMENT_SUMMARY, Tables.CATEGORY_SUMMARY, Tables.RECOMMENDATIONS);
+
+  static final List<String> CONFIG = List.of("nightjar.als.rank=16", "nightjar.als.maxIter=6", "nightjar.recommend.k=20");
 
   static Path data;
   static SyntheticShop.Summary shop;
@@ -61,7 +68,7 @@ class PipelineEndToEndTest extends SparkTestBase {
   static void runOnce() throws Exception {
     data = tempDir.resolve("shop");
     shop = new SyntheticShop(SHOP).generate(data);
-    NightjarConfig config = NightjarConfig.load(null, List.of("nightjar.als.rank=16", "nightjar.als.maxIter=6", "nightjar.recommend.k=20"));
+    NightjarConfig config = NightjarConfig.load(null, CONFIG);
     ctx = new StageContext(spark(), new Lakehouse(spark(), tempDir.resolve("lake")), config);
     ImportStage.importCsv(ctx, shop.eventsCsv(), shop.itemsCsv(), IMPORTED_AT);
     firstNight = Pipeline.nightly(ctx, D);
@@ -261,6 +268,86 @@ class PipelineEndToEndTest extends SparkTestBase {
     Row stored = ctx.lake().read(Tables.ITEM_EMBEDDINGS).where("item_id = 'I000001'").select("text", "vector").head();
     assertEquals("Solar powered garden lantern. Garden", stored.getString(0));
     assertEquals(384, stored.getList(1).size());
+  }
+
+  @Test
+  @Order(8)
+  void analystSummariesKeepExactlyTheGroupsOfAtLeastKUsers() {
+    RunReport nightly = firstNight.get(3);
+    assertEquals("profiles", nightly.stage());
+    assertEquals(Integer.toString(NightjarConfig.PrivacySettings.DEFAULT_K_ANONYMITY), nightly.details().get(ProfilesStage.K_ANONYMITY));
+    String day = "run_date = DATE'" + D + "'";
+    assertTrue(ctx.lake().read(Tables.CATEGORY_SUMMARY).where(day).count() > 0, "categories with enough users are summarised");
+
+    // With k = the largest segment's size, that segment stays and every smaller one goes.
+    Map<Integer, Long> sizes = segmentSizes(ctx.lake().read(Tables.USER_PROFILES).where(day));
+    int k = (int) (long) java.util.Collections.max(sizes.values());
+    Lakehouse experiment = ctx.lake().experiment("k-anonymity");
+    RunReport profiles = ProfilesStage.run(new StageContext(spark(), experiment, config("nightjar.privacy.kAnonymity=" + k)), D);
+    Map<Integer, Long> rebuilt = segmentSizes(experiment.read(Tables.USER_PROFILES).where(day));
+    Map<Integer, Long> expectedKept = new TreeMap<>();
+    rebuilt.forEach((segment, users) -> {
+      if (users >= k) {
+        expectedKept.put(segment, users);
+      }
+    });
+    assertFalse(expectedKept.isEmpty());
+    assertTrue(expectedKept.size() < rebuilt.size(), "some segment is smaller than k: " + rebuilt);
+    Map<Integer, Long> kept = new TreeMap<>();
+    for (Row r : experiment.read(Tables.SEGMENT_SUMMARY).where(day).select("segment", "users").collectAsList()) {
+      kept.put(r.getInt(0), r.getLong(1));
+    }
+    assertEquals(expectedKept, kept, "segment_summary holds exactly the segments of at least k users, with their sizes");
+    assertEquals(Long.toString(rebuilt.size() - expectedKept.size()), profiles.details().get(ProfilesStage.SEGMENTS_SUPPRESSED));
+  }
+
+  @Test
+  @Order(8)
+  void theRecommendRunReportStatesEpsilon() {
+    assertEquals("off", firstNight.get(5).details().get(TrendingNoise.EPSILON), "exact popularity by default");
+    assertNull(firstNight.get(5).details().get(TrendingNoise.SCALE));
+    RunReport noisy = RecommendStage.run(new StageContext(spark(), ctx.lake().experiment("dp"), config("nightjar.privacy.epsilon=0.5")), D);
+    assertEquals("0.5", noisy.details().get(TrendingNoise.EPSILON));
+    double sensitivity = NightjarConfig.PrivacySettings.DEFAULT_TRENDING_ITEMS_PER_USER * NightjarConfig.PrivacySettings.DEFAULT_TRENDING_MAX_WEIGHT;
+    assertEquals(Double.toString(sensitivity), noisy.details().get(TrendingNoise.SENSITIVITY));
+    assertEquals(Double.toString(sensitivity / 0.5), noisy.details().get(TrendingNoise.SCALE));
+  }
+
+  @Test
+  @Order(9)
+  void reproduceRebuildsTheNightFromTheRecordedVersionsAfterItsInputsChanged() {
+    Lakehouse lake = ctx.lake();
+    String day = "run_date = DATE'" + D + "'";
+    List<String> stored = sortedRows(lake.read(Tables.RECOMMENDATIONS).where(day));
+    Map<String, Long> recorded = Reproduce.recordedVersions(lake, RecommendStage.NAME, D);
+    // Later writes change recommend's inputs: D's model retrained with another seed (and order 7 re-embedded an item).
+    TrainStage.run(new StageContext(spark(), lake, config("nightjar.als.seed=7")), D);
+    assertTrue(lake.version(Tables.ALS_USER_FACTORS) > recorded.get(Tables.ALS_USER_FACTORS));
+    Lakehouse current = lake.experiment("current-inputs");
+    RecommendStage.run(new StageContext(spark(), current, ctx.config()), D);
+    assertNotEquals(stored, sortedRows(current.read(Tables.RECOMMENDATIONS).where(day)), "the current inputs give other lists");
+
+    Reproduce.Result r = Reproduce.run(ctx, D, RecommendStage.NAME);
+    assertEquals(recorded, r.versions());
+    assertTrue(r.matches(), r.toString());
+    assertEquals(stored.size(), r.rebuiltRows());
+    assertEquals(stored, sortedRows(lake.experiment(Reproduce.experimentName(D)).read(Tables.RECOMMENDATIONS).where(day)),
+        "the rebuilt lists equal the stored ones row for row");
+    assertEquals(stored, sortedRows(lake.read(Tables.RECOMMENDATIONS).where(day)), "production's lists were only read");
+  }
+
+  private static NightjarConfig config(String... more) {
+    List<String> all = new java.util.ArrayList<>(CONFIG);
+    all.addAll(List.of(more));
+    return NightjarConfig.load(null, all);
+  }
+
+  private static Map<Integer, Long> segmentSizes(Dataset<Row> profiles) {
+    Map<Integer, Long> sizes = new TreeMap<>();
+    for (Row r : profiles.groupBy("segment").count().collectAsList()) {
+      sizes.put(r.getInt(0), r.getLong(1));
+    }
+    return sizes;
   }
 
   private static Map<String, List<String>> snapshot() {

@@ -40,7 +40,7 @@ class AnalystSummariesTest extends SparkTestBase {
   @Test
   void segmentsUnderKAreSuppressedAndTheRestSummarised() {
     KAnonymity.Result k3 = ProfilesStage.segmentSummary(profiles(), 3);
-    assertEquals(List.of("[0,5,List(Garden, Books, Pets)]", "[1,3,List(Toys, Books)]"), sortedRows(k3.kept()),
+    assertEquals(List.of("[0,5,ArraySeq(Garden, Books, Pets)]", "[1,3,ArraySeq(Toys, Books)]"), sortedRows(k3.kept()),
         "users per segment and its most held labels (Garden 3, Books 2, then Pets before Toys by name)");
     assertEquals(List.of("[2,1]"), sortedRows(k3.suppressedGroups()));
 
