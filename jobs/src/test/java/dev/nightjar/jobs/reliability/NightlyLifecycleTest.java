@@ -51,7 +51,7 @@ class NightlyLifecycleTest extends SparkTestBase {
   static final SyntheticShop.Params SHOP = new SyntheticShop.Params(150, 60, 5, LocalDate.of(2026, 10, 31), 7L, 6, 0.05, 0, 5);
   static final LocalDate D = SHOP.lastDay();
   static final Instant FORGOTTEN_AT = Instant.parse("2026-11-02T09:30:00Z");
-  /** Stands in for a table a later stage keys by pseudonym; it uses deletion vectors, which forget must purge. */
+  /** Stands in for a table a later stage adds, keyed by pseudonym like every derived table; it uses deletion vectors, which forget must purge. */
   static final String PSEUDONYMOUS = "pseudonymous_scores";
   static final String RECOMMENDATIONS_OF_D = "run_date = DATE'" + D + "'";
   static final Map<String, String> FORGET_SETTINGS = Map.of(
@@ -109,7 +109,7 @@ class NightlyLifecycleTest extends SparkTestBase {
         .select("raw").orderBy("raw").head().getString(0);
     List<String> forgotten = List.of(quarantined, listed);
     Map<String, String> pseudonyms = forgotten.stream().collect(Collectors.toMap(u -> u, u -> Pseudonyms.hmacSha256Hex(u, key)));
-    lake.read(Tables.USER_INDEX).select(Pseudonyms.hmacSha256(col(Columns.ID), key).as(Columns.USER_ID), lit(1.0).as("score"))
+    lake.read(Tables.USER_INDEX).select(col(Columns.ID).as(Columns.USER_ID), lit(1.0).as("score")) // ids are pseudonyms already
         .write().format("delta").save(lake.path(PSEUDONYMOUS));
     spark().sql("ALTER TABLE delta.`" + lake.path(PSEUDONYMOUS) + "` SET TBLPROPERTIES ('delta.enableDeletionVectors' = true)");
 
