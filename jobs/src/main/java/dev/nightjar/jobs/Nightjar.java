@@ -47,6 +47,7 @@ import picocli.CommandLine.Command;
       NightlyCommand.Backfill.class,
       EvaluateCommand.class,
       PublishCommand.class,
+      dev.nightjar.jobs.cli.ReportCommand.class,
       RetentionCommand.class,
       ForgetCommand.class,
       PseudonymCommand.class,

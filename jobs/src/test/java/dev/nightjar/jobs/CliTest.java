@@ -61,6 +61,16 @@ public class CliTest {
     assertTrue(r.err().contains("--date"), r.err());
   }
 
+  @Test
+  void reportWithoutALakehouseFailsBeforeStartingSpark() {
+    assertTrue(Nightjar.commandLine().getSubcommands().containsKey("report"));
+    Path missing = dir.resolve("nowhere");
+    Run r = run("report", "--date", "2026-10-31", "--lakehouse", missing.toString());
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().startsWith("nightjar report: no lakehouse at " + missing), r.err());
+    assertFalse(Files.exists(missing), "nothing was created");
+  }
+
   /** The Airflow DAG's rendered spark-submit arguments parse as real commands, with the logical date. */
   @Test
   void airflowDagArgumentsAreValidCommands() throws Exception {

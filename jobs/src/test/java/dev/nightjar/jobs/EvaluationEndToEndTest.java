@@ -34,7 +34,7 @@ class EvaluationEndToEndTest extends SparkTestBase {
   static final LocalDate D = SHOP.lastDay();
   static final List<String> CONFIG = List.of(
       "nightjar.als.rank=16", "nightjar.als.maxIter=6", "nightjar.evaluate.holdoutDays=4", "nightjar.evaluate.ks=10,20",
-      "nightjar.evaluate.variants=popular,als,content,blend,blend_explore_2,blend_explore_5");
+      "nightjar.evaluate.variants=popular,item_knn,als,content,blend,blend_explore_2,blend_explore_5");
 
   static StageContext ctx;
   static List<Row> rows;
@@ -65,7 +65,7 @@ class EvaluationEndToEndTest extends SparkTestBase {
   @Test
   void theBlendBeatsTheBaselinesAndEachOfItsSources() {
     double blend = v("blend", "ndcg@10");
-    for (String other : List.of("popular", "als", "content")) {
+    for (String other : List.of("popular", "item_knn", "als", "content")) {
       assertTrue(blend > v(other, "ndcg@10"), "NDCG@10 blend " + blend + " vs " + other + " " + v(other, "ndcg@10"));
     }
   }
@@ -84,7 +84,7 @@ class EvaluationEndToEndTest extends SparkTestBase {
     List<Row> stored = lake.read(Tables.METRICS).where("run_date = DATE'" + D + "'").collectAsList();
     assertEquals(rows.size(), stored.size());
     long variants = rows.stream().map(r -> r.getString(2)).distinct().count();
-    assertEquals(6, variants);
+    assertEquals(7, variants);
     for (String slice : List.of("all", "light_users", "heavy_users")) {
       assertTrue(rows.stream().anyMatch(r -> r.getString(3).equals(slice) && r.getString(4).equals("ndcg")), slice);
     }

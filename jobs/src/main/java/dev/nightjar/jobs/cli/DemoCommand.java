@@ -85,6 +85,7 @@ public final class DemoCommand implements Callable<Integer> {
     out.printf("  bin/nightjar pseudonym --lakehouse %s %s    # the user_id the tables key %s by%n", lake, exampleUser[0], exampleUser[0]);
     out.printf("  bin/nightjar sql --lakehouse %s \"SELECT * FROM recommendations WHERE user_id = '%s' ORDER BY rank\"%n", lake, exampleUser[1]);
     out.printf("  bin/nightjar sql --lakehouse %s \"SELECT stage, status, rows_in, rows_accepted, rows_quarantined FROM run_report\"%n", lake);
+    out.printf("The night's HTML report (charts, quarantine, list composition): bin/nightjar report --lakehouse %s --date %s%n", lake, date);
     return 0;
   }
 

@@ -22,8 +22,15 @@ public final class NightlyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<RunReport> reports = common.withContext("nightjar nightly " + date, ctx -> Pipeline.nightly(ctx, date));
+    java.nio.file.Path[] html = new java.nio.file.Path[1];
+    List<RunReport> reports = common.withContext("nightjar nightly " + date, ctx -> {
+      List<RunReport> done = Pipeline.nightly(ctx, date);
+      html[0] = dev.nightjar.jobs.report.RunHtmlReport.write(ctx.lake(), date);
+      return done;
+    });
     Reports.print(System.out, reports);
+    System.out.println();
+    System.out.println("HTML report of the run: " + html[0]);
     return 0;
   }
 

@@ -115,6 +115,10 @@ public final class ConfigReader {
     return text;
   }
 
+  public boolean getBoolean(String key, boolean defaultValue) {
+    return Boolean.parseBoolean(getChoice(key, Boolean.toString(defaultValue), List.of("true", "false")));
+  }
+
   public String getString(String key, String defaultValue) {
     return raw(key, defaultValue, "text");
   }

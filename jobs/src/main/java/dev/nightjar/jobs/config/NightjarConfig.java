@@ -1,9 +1,11 @@
 package dev.nightjar.jobs.config;
 
 import dev.nightjar.models.cf.AlsParams;
+import dev.nightjar.models.itemitem.EaseParams;
 import dev.nightjar.models.coldstart.ProjectionParams;
 import dev.nightjar.models.text.DeviceSelection;
 import dev.nightjar.models.text.EmbeddingParams;
+import dev.nightjar.transforms.CoOccurrenceParams;
 import dev.nightjar.transforms.EventTypes;
 import dev.nightjar.transforms.IngestParams;
 import dev.nightjar.transforms.ItemText;
@@ -35,6 +37,8 @@ import java.util.Optional;
  * @param profiles profile settings ({@code nightjar.profiles.*})
  * @param coldStart the text → factor projection for new items ({@code nightjar.coldstart.*})
  * @param retention raw-data retention and VACUUM settings ({@code nightjar.privacy.*}; {@code retention}, {@code forget})
+ * @param cooccurrence the co-occurrence item-item source ({@code nightjar.cooccurrence.*})
+ * @param ease the EASE item-item source ({@code nightjar.ease.*})
  * @param evaluate offline evaluation ({@code nightjar.evaluate.*})
  * @param publish the publication gate ({@code nightjar.publish.*})
  * @param privacy pseudonym key file, differential privacy and k-anonymity ({@code nightjar.privacy.*}; docs/privacy.md)
@@ -49,6 +53,8 @@ public record NightjarConfig(
     ProfileSettings profiles,
     ProjectionParams coldStart,
     RetentionSettings retention,
+    CoOccurrenceParams cooccurrence,
+    EaseParams ease,
     EvaluateSettings evaluate,
     PublishSettings publish,
     PrivacySettings privacy,
@@ -56,7 +62,8 @@ public record NightjarConfig(
 
   /** The same config with other {@code recommend} settings (evaluation variants). */
   public NightjarConfig withRecommend(RecommendSettings other) {
-    return new NightjarConfig(ingest, interactions, als, other, embedding, profiles, coldStart, retention, evaluate, publish, privacy, spark);
+    return new NightjarConfig(
+        ingest, interactions, als, other, embedding, profiles, coldStart, retention, cooccurrence, ease, evaluate, publish, privacy, spark);
   }
 
   /**
@@ -200,7 +207,8 @@ public record NightjarConfig(
    *
    * @param k list length
    * @param candidatesPerSource candidates each source (ALS, content, trending) proposes per user
-   * @param weights blend weight per source ({@code als}, {@code content}, {@code trending}, {@code repurchase})
+   * @param weights blend weight per source ({@code als}, {@code content}, {@code trending}, {@code repurchase},
+   *     {@code cooccurrence}, {@code ease}); a source weighted 0 is not computed
    * @param mmrLambda 1 = order by blended score; lower trades score for diversity (MMR over item embeddings)
    * @param categoryCap at most this many items of one category in the exploitation part
    * @param exploreRanks 1-based ranks reserved for exploration (empty = pure exploitation)
@@ -221,6 +229,8 @@ public record NightjarConfig(
     public static final double DEFAULT_WEIGHT_CONTENT = 0.5;
     public static final double DEFAULT_WEIGHT_TRENDING = 0.1;
     public static final double DEFAULT_WEIGHT_REPURCHASE = 0.6;
+    public static final double DEFAULT_WEIGHT_COOCCURRENCE = 0.5;
+    public static final double DEFAULT_WEIGHT_EASE = 0.5;
     public static final double DEFAULT_MMR_LAMBDA = 0.9;
     public static final int DEFAULT_CATEGORY_CAP = 35;
     public static final String DEFAULT_EXPLORE_RANKS = "10,20";
@@ -228,7 +238,7 @@ public record NightjarConfig(
     public static final int DEFAULT_TRENDING_DAYS = 7;
     public static final double DEFAULT_TRENDING_HALF_LIFE_DAYS = 3.0;
     public static final long DEFAULT_SEED = 42L;
-    public static final List<String> SOURCES = List.of("als", "content", "trending", "repurchase");
+    public static final List<String> SOURCES = List.of("als", "content", "trending", "repurchase", "cooccurrence", "ease");
 
     public RecommendSettings {
       for (int rank : exploreRanks) {
@@ -318,8 +328,27 @@ public record NightjarConfig(
             r.getInt("nightjar.privacy.rawRetentionDays", RetentionSettings.DEFAULT_RAW_RETENTION_DAYS, 1, 36_500),
             r.getInt("nightjar.privacy.vacuumRetentionHours", RetentionSettings.DEFAULT_VACUUM_RETENTION_HOURS, 0, 87_600));
     return new NightjarConfig(
-        ingest, interactions, als, recommend, embedding, profiles, coldStart, retention, readEvaluate(r), readPublish(r), readPrivacy(r),
-        r.sparkSettings());
+        ingest, interactions, als, recommend, embedding, profiles, coldStart, retention, readCoOccurrence(r), readEase(r),
+        readEvaluate(r), readPublish(r), readPrivacy(r), r.sparkSettings());
+  }
+
+  private static CoOccurrenceParams readCoOccurrence(ConfigReader r) {
+    return new CoOccurrenceParams(
+        CoOccurrenceParams.Similarity.parse(r.getChoice("nightjar.cooccurrence.similarity",
+            CoOccurrenceParams.DEFAULT_SIMILARITY.name().toLowerCase(java.util.Locale.ROOT), List.of("jaccard", "lift", "cosine"))),
+        r.getInt("nightjar.cooccurrence.minCoCount", CoOccurrenceParams.DEFAULT_MIN_CO_COUNT, 1, 1_000_000),
+        r.getInt("nightjar.cooccurrence.maxItemsPerUser", CoOccurrenceParams.DEFAULT_MAX_ITEMS_PER_USER, 1, 100_000),
+        r.getInt("nightjar.cooccurrence.neighbours", CoOccurrenceParams.DEFAULT_NEIGHBOURS_PER_ITEM, 1, 10_000),
+        CoOccurrenceParams.DEFAULT_TOP_N,
+        r.getBoolean("nightjar.cooccurrence.weightedAffinity", CoOccurrenceParams.DEFAULT_WEIGHTED_AFFINITY));
+  }
+
+  private static EaseParams readEase(ConfigReader r) {
+    return new EaseParams(
+        r.getDouble("nightjar.ease.lambda", EaseParams.DEFAULT_LAMBDA, 1e-6, 1e9),
+        r.getInt("nightjar.ease.maxItems", EaseParams.DEFAULT_MAX_ITEMS, 1, EaseParams.MAX_ITEMS),
+        r.getLong("nightjar.ease.driverBudgetMb", EaseParams.DEFAULT_DRIVER_BUDGET_BYTES >> 20, 1, 1_000_000) << 20,
+        r.getBoolean("nightjar.ease.binarize", EaseParams.DEFAULT_BINARIZE));
   }
 
   private static PrivacySettings readPrivacy(ConfigReader r) {
@@ -391,7 +420,8 @@ public record NightjarConfig(
     int k = r.getInt("nightjar.recommend.k", RecommendSettings.DEFAULT_K, 1, 10_000);
     Map<String, Double> defaults = Map.of(
         "als", RecommendSettings.DEFAULT_WEIGHT_ALS, "content", RecommendSettings.DEFAULT_WEIGHT_CONTENT,
-        "trending", RecommendSettings.DEFAULT_WEIGHT_TRENDING, "repurchase", RecommendSettings.DEFAULT_WEIGHT_REPURCHASE);
+        "trending", RecommendSettings.DEFAULT_WEIGHT_TRENDING, "repurchase", RecommendSettings.DEFAULT_WEIGHT_REPURCHASE,
+        "cooccurrence", RecommendSettings.DEFAULT_WEIGHT_COOCCURRENCE, "ease", RecommendSettings.DEFAULT_WEIGHT_EASE);
     Map<String, Double> weights = new LinkedHashMap<>();
     for (String source : RecommendSettings.SOURCES) {
       weights.put(source, r.getDouble("nightjar.recommend.weight." + source, defaults.get(source), 0, 1_000));

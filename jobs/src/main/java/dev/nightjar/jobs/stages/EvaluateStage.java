@@ -8,6 +8,8 @@ import dev.nightjar.jobs.config.NightjarConfig.RecommendSettings;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
+import dev.nightjar.transforms.CoOccurrence;
+import dev.nightjar.transforms.CoOccurrenceParams;
 import dev.nightjar.transforms.Columns;
 import dev.nightjar.transforms.Ranking;
 import dev.nightjar.transforms.eval.BeyondAccuracy;
@@ -51,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * stage as configured, exploration off); {@code blend_explore_E} (the same with E exploration slots
  * spread over ranks 1..frontierK: the explore/exploit frontier). Every variant is scored on the same
  * users — those with at least one relevant test item — and an item the user had in training is
- * never a hit.
+ * never a hit, so every variant is asked for lists without the user's training items (the nightly
+ * lists may bring back a viewed, unbought item).
  *
  * <pre>{@code
  * Evaluation result = EvaluateStage.evaluate(ctx, LocalDate.parse("2026-10-31"), Map.of());
@@ -122,16 +125,15 @@ public final class EvaluateStage {
       LOG.warn("Evaluate {}: no user has a relevant test item under split {}; nothing to score", date, plan.name());
       report.status(RunReport.STATUS_NO_DATA);
     } else {
-      Lakehouse work = workspace(lake, plan, "");
-      Workspace.prepare(ctx, work, train, plan);
-      for (String variant : s.variants()) {
-        rows.addAll(scorer.score(variant, lists(ctx, work, plan, variant, ctx.config()), date, plan.name()));
-      }
-      for (Map.Entry<String, NightjarConfig> e : experiments.entrySet()) {
-        Lakehouse experimentWork = workspace(lake, plan, "-" + e.getKey());
-        StageContext experimentCtx = new StageContext(ctx.spark(), experimentWork, e.getValue());
-        Workspace.prepare(experimentCtx, experimentWork, train, plan);
-        rows.addAll(scorer.score(e.getKey(), lists(experimentCtx, experimentWork, plan, "blend", e.getValue()), date, plan.name()));
+      // Experiments that differ from this configuration only in list settings share its models and candidates.
+      Map<String, NightjarConfig> sharing = new LinkedHashMap<>();
+      Map<String, NightjarConfig> retraining = new LinkedHashMap<>();
+      experiments.forEach((name, config) -> (sameModels(config, ctx.config()) ? sharing : retraining).put(name, config));
+      rows.addAll(scoreWorkspace(ctx, workspace(lake, plan, ""), plan, s.variants(), sharing, scorer, date));
+      for (Map.Entry<String, NightjarConfig> e : retraining.entrySet()) {
+        StageContext experimentCtx = new StageContext(ctx.spark(), lake, e.getValue());
+        rows.addAll(scoreWorkspace(experimentCtx, workspace(lake, plan, "-" + e.getKey()), plan, List.of(),
+            Map.of(e.getKey(), e.getValue()), scorer, date));
       }
     }
     Dataset<Row> metrics = ctx.spark().createDataFrame(rows, METRICS_SCHEMA);
@@ -148,18 +150,57 @@ public final class EvaluateStage {
     return lake.experiment(WORKSPACE_PREFIX + plan.name() + suffix);
   }
 
-  /** A variant's lists for the training end date: {@code user_id, item_id, rank}. */
-  private static Dataset<Row> lists(StageContext ctx, Lakehouse work, SplitPlan plan, String variant, NightjarConfig config) {
+  /** True when two configurations train the same models (they may differ in list settings, evaluation, publication). */
+  static boolean sameModels(NightjarConfig a, NightjarConfig b) {
+    return a.ingest().equals(b.ingest()) && a.interactions().equals(b.interactions()) && a.als().equals(b.als())
+        && a.embedding().equals(b.embedding()) && a.profiles().equals(b.profiles()) && a.coldStart().equals(b.coldStart());
+  }
+
+  /**
+   * Trains in {@code work} on the training part, builds the candidates of every source any of the
+   * variants and experiments weights (once), and scores each variant and experiment's lists.
+   */
+  private static List<Row> scoreWorkspace(StageContext ctx, Lakehouse work, SplitPlan plan, List<String> variants,
+      Map<String, NightjarConfig> experiments, Scorer scorer, LocalDate date) {
+    Workspace.prepare(ctx, work, scorer.train(), plan);
+    StageContext workCtx = new StageContext(ctx.spark(), work, ctx.config());
     EvaluateSettings s = ctx.config().evaluate();
     int k = s.maxK();
-    LocalDate t = plan.trainEnd();
-    if (variant.equals("popular")) {
-      return Baselines.popular(work.read(Tables.EVENTS), work.read(Tables.ITEMS), k);
+    List<Row> rows = new ArrayList<>();
+    Map<String, RecommendSettings> lists = new LinkedHashMap<>();
+    for (String variant : variants) {
+      switch (variant) {
+        case "popular" -> rows.addAll(scorer.score(variant, Baselines.popular(work.read(Tables.EVENTS), work.read(Tables.ITEMS), k), date, plan.name()));
+        case "item_knn" -> rows.addAll(scorer.score(variant,
+            Baselines.itemKnn(work.read(Tables.INTERACTIONS).where(col(Columns.RUN_DATE).equalTo(lit(Date.valueOf(plan.trainEnd())))), k),
+            date, plan.name()));
+        default -> lists.put(variant, settingsFor(variant, ctx.config().recommend(), s));
+      }
     }
-    if (variant.equals("item_knn")) {
-      return Baselines.itemKnn(work.read(Tables.INTERACTIONS).where(col(Columns.RUN_DATE).equalTo(lit(Date.valueOf(t)))), k);
+    experiments.forEach((name, config) -> lists.put(name, settingsFor("blend", config.recommend(), s)));
+    if (lists.isEmpty()) {
+      return rows;
     }
-    RecommendSettings base = config.recommend();
+    java.util.Set<String> sources = new java.util.TreeSet<>(List.of(RecommendStage.SOURCE_ALS, RecommendStage.SOURCE_CONTENT));
+    lists.values().forEach(settings -> settings.weights().forEach((source, w) -> {
+      if (w > 0) {
+        sources.add(source);
+      }
+    }));
+    int n = Math.max(ctx.config().recommend().candidatesPerSource(), k);
+    try (RecommendStage.Candidates candidates =
+        RecommendStage.Candidates.build(workCtx, plan.trainEnd(), n, sources, true, RunReport.of(NAME, plan.trainEnd()))) {
+      for (Map.Entry<String, RecommendSettings> e : lists.entrySet()) {
+        rows.addAll(scorer.score(e.getKey(), candidates.lists(e.getValue()).select(Columns.USER_ID, Columns.ITEM_ID, Columns.RANK),
+            date, plan.name()));
+      }
+    }
+    return rows;
+  }
+
+  /** The list settings of a variant: k = the largest cut-off; als/content weight one source; blend_explore_E adds E slots. */
+  static RecommendSettings settingsFor(String variant, RecommendSettings base, EvaluateSettings s) {
+    int k = s.maxK();
     Map<String, Double> weights = new LinkedHashMap<>(base.weights());
     List<Integer> exploreRanks = List.of();
     switch (variant) {
@@ -168,12 +209,9 @@ public final class EvaluateStage {
       case "blend" -> { }
       default -> exploreRanks = exploreRanks(Integer.parseInt(variant.substring("blend_explore_".length())), Math.min(s.frontierK(), k));
     }
-    RecommendSettings settings = new RecommendSettings(
+    return new RecommendSettings(
         k, Math.max(base.candidatesPerSource(), k), weights, base.mmrLambda(), base.categoryCap(), exploreRanks,
         base.propensitySamples(), base.repurchaseDays(), base.blocklist(), base.trendingDays(), base.trendingHalfLifeDays(), base.seed());
-    RecommendStage.run(new StageContext(ctx.spark(), work, config.withRecommend(settings)), t);
-    return work.read(Tables.RECOMMENDATIONS).where(col(Columns.RUN_DATE).equalTo(lit(Date.valueOf(t))))
-        .select(Columns.USER_ID, Columns.ITEM_ID, Columns.RANK);
   }
 
   /**
@@ -229,6 +267,7 @@ public final class EvaluateStage {
         work.overwrite(Tables.ITEMS, ctx.lake().read(Tables.ITEMS)
             .where(col(Columns.CREATED_AT).isNull().or(col(Columns.CREATED_AT).lt(lit(cutoff)))));
       }
+      LOG.info("Evaluate: training in {} on {} events up to {}", work.root(), "the training part", plan.trainEnd());
       for (String stage : List.of(InteractionsStage.NAME, ProfilesStage.NAME, TrainStage.NAME)) {
         Pipeline.runStage(stage, workCtx, plan.trainEnd());
       }
@@ -294,9 +333,14 @@ public final class EvaluateStage {
           .select(Columns.USER_ID, Columns.ITEM_ID, Columns.RANK);
     }
 
-    /** Item-kNN: co-occurrence cosine between items over the training interactions. */
+    /**
+     * Item-kNN: cosine between items' user sets (binary co-occurrence, every pair seen by one user or
+     * more, 50 neighbours per item), a user's score the sum of similarities to their items.
+     */
     static Dataset<Row> itemKnn(Dataset<Row> interactions, int k) {
-      throw new UnsupportedOperationException("item_knn lands with CoOccurrence");
+      CoOccurrenceParams p = new CoOccurrenceParams(CoOccurrenceParams.Similarity.COSINE, 1,
+          CoOccurrenceParams.DEFAULT_MAX_ITEMS_PER_USER, CoOccurrenceParams.DEFAULT_NEIGHBOURS_PER_ITEM, k, false);
+      return CoOccurrence.recommend(interactions, p).select(Columns.USER_ID, Columns.ITEM_ID, Columns.RANK);
     }
   }
 }

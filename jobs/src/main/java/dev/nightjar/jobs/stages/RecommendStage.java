@@ -10,6 +10,10 @@ import dev.nightjar.models.lists.SparkListAssembler;
 import dev.nightjar.models.scoring.BlockwiseTopKScorer;
 import dev.nightjar.models.scoring.TopKParams;
 import dev.nightjar.transforms.Blend;
+import dev.nightjar.models.itemitem.Ease;
+import dev.nightjar.models.itemitem.EaseModel;
+import dev.nightjar.transforms.CoOccurrence;
+import dev.nightjar.transforms.CoOccurrenceParams;
 import dev.nightjar.transforms.Columns;
 import dev.nightjar.transforms.EventTypes;
 import dev.nightjar.transforms.InteractionParams;
@@ -19,6 +23,7 @@ import dev.nightjar.transforms.Ranking;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -26,14 +31,17 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Night D's lists: candidates from ALS (dot product) and content (profile × item embedding cosine),
- * both exact top-N from the blockwise scorer with excluded items applied inside; trending (decayed
- * recent popularity, overall and per category); repurchase of consumables. Scores are normalised per
+ * both exact top-N from the blockwise scorer with excluded items applied inside; EASE (closed-form
+ * item-item, blockwise too) and co-occurrence (SAR-style, in SQL), both naming the history item behind
+ * each candidate; trending (decayed recent popularity, overall and per category); repurchase of
+ * consumables. A source weighted 0 is not computed. Scores are normalised per
  * source and blended with the configured weights; rules (purchased, unavailable, blocklist) apply
  * before the cut; then per user: MMR diversity, a category cap, exploration slots by Thompson
  * sampling, and a reason per row. Writes {@code recommendations} (partition {@code run_date = D}).
@@ -45,6 +53,8 @@ public final class RecommendStage {
   public static final String SOURCE_CONTENT = "content";
   public static final String SOURCE_TRENDING = "trending";
   public static final String SOURCE_REPURCHASE = "repurchase";
+  public static final String SOURCE_COOCCURRENCE = CoOccurrence.SOURCE;
+  public static final String SOURCE_EASE = Ease.SOURCE;
   /** Trending items per category offered to every user, so exploration has something to pick. */
   public static final int TRENDING_PER_CATEGORY = 3;
 
@@ -56,77 +66,10 @@ public final class RecommendStage {
     ctx.spark().sparkContext().setJobGroup(NAME, "nightjar recommend " + date, false);
     RecommendSettings s = ctx.config().recommend();
     String day = "run_date = DATE'" + date + "'";
-    Inputs in = Inputs.read(lake, report, day);
-
-    // Rules that hold for everyone: available, not blocklisted.
-    Dataset<Row> eligible =
-        in.items.where(col(Columns.AVAILABLE).and(not(col(Columns.ITEM_ID).isin(s.blocklist().toArray()))))
-            .select(Columns.ITEM_ID, Columns.TITLE, Columns.CATEGORY).persist(StorageLevel.MEMORY_AND_DISK());
-    // Purchased items are excluded, unless their category is repurchasable and the reorder interval has passed.
-    Dataset<Row> purchases = lastPurchases(in.events, in.items, date, ctx.config().interactions());
-    Column dueForReorder = lit(false);
-    for (Map.Entry<String, Integer> e : s.repurchaseDays().entrySet()) {
-      Timestamp due = Timestamp.valueOf(date.plusDays(1).minusDays(e.getValue()).atStartOfDay());
-      dueForReorder = dueForReorder.or(col(Columns.CATEGORY).equalTo(e.getKey()).and(col("last_purchase").leq(lit(due))));
+    try (Candidates candidates = Candidates.build(ctx, date, s.candidatesPerSource(), Candidates.weighted(s), false, report)) {
+      lake.replaceWhere(Tables.RECOMMENDATIONS, candidates.lists(s), day, Columns.RUN_DATE);
+      report.detail(Columns.MODEL_VERSION, candidates.modelVersion());
     }
-    Dataset<Row> reorder = purchases.where(dueForReorder).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> excluded = purchases.where(not(dueForReorder)).select(Columns.USER_ID, Columns.ITEM_ID);
-    Dataset<Row> excludedIdx =
-        excluded.join(in.userIndex.select(col(Columns.ID).as(Columns.USER_ID), col(Columns.IDX).as(BlockwiseTopKScorer.USER)), Columns.USER_ID)
-            .join(in.itemIndex.select(col(Columns.ID).as(Columns.ITEM_ID), col(Columns.IDX).as(BlockwiseTopKScorer.ITEM)), Columns.ITEM_ID)
-            .select(BlockwiseTopKScorer.USER, BlockwiseTopKScorer.ITEM);
-
-    Dataset<Row> users = in.userFactors.select(Columns.USER_ID).distinct();
-    Dataset<Row> cf = score(in.userFactors, in.itemFactors.join(eligible.select(Columns.ITEM_ID), Columns.ITEM_ID),
-        excludedIdx, in, s.candidatesPerSource(), TopKParams.Metric.DOT, SOURCE_ALS);
-    Dataset<Row> content = score(
-        in.profiles.join(in.userIndex.select(col(Columns.ID).as(Columns.USER_ID), col(Columns.IDX)), Columns.USER_ID)
-            .select(col(Columns.USER_ID), col(Columns.IDX), col("vector").as(Columns.FEATURES)),
-        in.embeddings.join(eligible.select(Columns.ITEM_ID), Columns.ITEM_ID)
-            .join(in.itemIndex.select(col(Columns.ID).as(Columns.ITEM_ID), col(Columns.IDX)), Columns.ITEM_ID)
-            .select(col(Columns.ITEM_ID), col(Columns.IDX), col("vector").as(Columns.FEATURES)),
-        excludedIdx, in, s.candidatesPerSource(), TopKParams.Metric.COSINE, SOURCE_CONTENT);
-    Dataset<Row> trending = trending(in.events, eligible, date, s, ctx.config().interactions(), TrendingNoise.of(ctx, date, report));
-    Dataset<Row> trendingCandidates =
-        users.crossJoin(trending.select(Columns.ITEM_ID, Columns.SCORE))
-            .join(excluded, new String[] {Columns.USER_ID, Columns.ITEM_ID}, "left_anti")
-            .withColumn("source", lit(SOURCE_TRENDING));
-    Dataset<Row> repurchase =
-        reorder.join(users, Columns.USER_ID)
-            .select(col(Columns.USER_ID), col(Columns.ITEM_ID), col("days_since").cast(DataTypes.DoubleType).as(Columns.SCORE),
-                lit(SOURCE_REPURCHASE).as("source"));
-
-    Dataset<Row> blended =
-        Blend.combine(cf.unionByName(content).unionByName(trendingCandidates).unionByName(repurchase), s.weights())
-            .join(eligible, Columns.ITEM_ID)
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> history =
-        Ranking.topKPerGroup(in.interactions, Columns.USER_ID, Columns.LAST_EVENT_TIME, Columns.ITEM_ID, 20)
-            .join(in.items.select(Columns.ITEM_ID, Columns.TITLE), Columns.ITEM_ID)
-            .select(col(Columns.USER_ID), col(Columns.ITEM_ID), col(Columns.TITLE), col(Columns.PURCHASES).gt(0).as("purchased"));
-    Dataset<Row> beliefs = in.interests.select(Columns.USER_ID, Columns.CATEGORY, Interests.ALPHA, Interests.BETA);
-
-    // Item vectors go to the driver once and are broadcast: bounded by the catalogue, not by events
-    // (50k items × 384 floats ≈ 77 MB), like the item factors the scorer broadcasts.
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark().sparkContext());
-    Broadcast<Map<String, float[]>> vectors =
-        jsc.broadcast(SparkListAssembler.vectorsById(in.embeddings.select(Columns.ITEM_ID, "vector").collectAsList()));
-    SparkListAssembler.Settings settings = new SparkListAssembler.Settings(
-        s.k(), s.mmrLambda(), s.categoryCap(), s.exploreRanks(), s.propensitySamples(), s.seed());
-    Dataset<Row> lists =
-        SparkListAssembler.assemble(blended.select(Columns.USER_ID, Columns.ITEM_ID, Columns.TITLE, Columns.CATEGORY, Columns.SCORE, "source"),
-                history, beliefs, vectors, settings, date.toEpochDay())
-            .join(blended.select(Columns.USER_ID, Columns.ITEM_ID, Blend.COMPONENTS), new String[] {Columns.USER_ID, Columns.ITEM_ID})
-            .select(
-                col(Columns.USER_ID), col(Columns.RANK), col(Columns.ITEM_ID), col(Columns.SCORE), col("source"),
-                col(Columns.REASON), col(SparkListAssembler.REASON_ITEM_IDS), col(SparkListAssembler.PROPENSITY),
-                col(Blend.COMPONENTS), lit(Date.valueOf(date)).as(Columns.RUN_DATE), lit(in.modelVersion).as(Columns.MODEL_VERSION));
-    lake.replaceWhere(Tables.RECOMMENDATIONS, lists, day, Columns.RUN_DATE);
-    blended.unpersist();
-    eligible.unpersist();
-    reorder.unpersist();
-    vectors.destroy();
-
     Dataset<Row> written = lake.read(Tables.RECOMMENDATIONS).where(day);
     Row counts = written.agg(count(lit(1)), countDistinct(Columns.USER_ID)).head();
     long rows = counts.getLong(0);
@@ -134,10 +77,203 @@ public final class RecommendStage {
     for (Row bySource : written.groupBy("source").count().collectAsList()) {
       report.detail("rows_" + bySource.getString(0), bySource.getLong(1));
     }
-    LOG.info("Recommendations {}: {} rows for {} users (k {}, exploration ranks {}, model {})",
-        date, rows, listed, s.k(), s.exploreRanks(), in.modelVersion);
-    return report.rowsIn(listed).accepted(listed).detail("rows", rows).detail("users", listed).detail("k", s.k())
-        .detail(Columns.MODEL_VERSION, in.modelVersion).write(lake);
+    LOG.info("Recommendations {}: {} rows for {} users (k {}, exploration ranks {})", date, rows, listed, s.k(), s.exploreRanks());
+    return report.rowsIn(listed).accepted(listed).detail("rows", rows).detail("users", listed).detail("k", s.k()).write(lake);
+  }
+
+  /**
+   * Night D's candidates from every source, computed once and kept (persisted) until closed, so that
+   * several list settings (the evaluation's variants) can be assembled from them without scoring again.
+   *
+   * <pre>{@code
+   * try (Candidates c = Candidates.build(ctx, date, 100, report)) {
+   *   Dataset<Row> lists = c.lists(ctx.config().recommend());
+   * }
+   * }</pre>
+   */
+  public static final class Candidates implements AutoCloseable {
+    private final Inputs in;
+    private final LocalDate date;
+    private final Dataset<Row> eligible;
+    private final Dataset<Row> reorder;
+    private final Dataset<Row> pool;
+    private final Dataset<Row> history;
+    private final Dataset<Row> beliefs;
+    private final Broadcast<Map<String, float[]>> vectors;
+    /** Null when EASE is not a source; its broadcast weights live until {@link #close}. */
+    private final EaseModel ease;
+
+    private Candidates(Inputs in, LocalDate date, Dataset<Row> eligible, Dataset<Row> reorder, Dataset<Row> pool, Dataset<Row> history,
+        Dataset<Row> beliefs, Broadcast<Map<String, float[]>> vectors, EaseModel ease) {
+      this.ease = ease;
+      this.in = in;
+      this.date = date;
+      this.eligible = eligible;
+      this.reorder = reorder;
+      this.pool = pool;
+      this.history = history;
+      this.beliefs = beliefs;
+      this.vectors = vectors;
+    }
+
+    /** The sources these settings weight above 0. */
+    public static java.util.Set<String> weighted(RecommendSettings s) {
+      return s.weights().entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey)
+          .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    /**
+     * Candidates of the given sources, {@code n} per source and user, business rules applied (only
+     * available, not blocklisted items; no purchased item unless repurchasable and due).
+     *
+     * @param excludeSeen also leave out every item the user interacted with in the look-back window (the
+     *     evaluation protocol, which never counts such an item as a hit); the nightly lists keep viewed but
+     *     unbought items, which are often bought later
+     */
+    public static Candidates build(
+        StageContext ctx, LocalDate date, int n, java.util.Set<String> sources, boolean excludeSeen, RunReport report) {
+      Lakehouse lake = ctx.lake();
+      RecommendSettings s = ctx.config().recommend();
+      Inputs in = Inputs.read(lake, report, "run_date = DATE'" + date + "'");
+      // Rules that hold for everyone: available, not blocklisted.
+      Dataset<Row> eligible =
+          in.items.where(col(Columns.AVAILABLE).and(not(col(Columns.ITEM_ID).isin(s.blocklist().toArray()))))
+              .select(Columns.ITEM_ID, Columns.TITLE, Columns.CATEGORY).persist(StorageLevel.MEMORY_AND_DISK());
+      // Purchased items are excluded, unless their category is repurchasable and the reorder interval has passed.
+      Dataset<Row> purchases = lastPurchases(in.events, in.items, date, ctx.config().interactions());
+      Column dueForReorder = lit(false);
+      for (Map.Entry<String, Integer> e : s.repurchaseDays().entrySet()) {
+        Timestamp due = Timestamp.valueOf(date.plusDays(1).minusDays(e.getValue()).atStartOfDay());
+        dueForReorder = dueForReorder.or(col(Columns.CATEGORY).equalTo(e.getKey()).and(col("last_purchase").leq(lit(due))));
+      }
+      Dataset<Row> reorder = purchases.where(dueForReorder).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> excluded = purchases.where(not(dueForReorder)).select(Columns.USER_ID, Columns.ITEM_ID);
+      if (excludeSeen) {
+        excluded = excluded.union(in.interactions.select(Columns.USER_ID, Columns.ITEM_ID)).distinct();
+      }
+      Dataset<Row> excludedIdx =
+          excluded.join(in.userIndex.select(col(Columns.ID).as(Columns.USER_ID), col(Columns.IDX).as(BlockwiseTopKScorer.USER)), Columns.USER_ID)
+              .join(in.itemIndex.select(col(Columns.ID).as(Columns.ITEM_ID), col(Columns.IDX).as(BlockwiseTopKScorer.ITEM)), Columns.ITEM_ID)
+              .select(BlockwiseTopKScorer.USER, BlockwiseTopKScorer.ITEM);
+
+      Dataset<Row> users = in.userFactors.select(Columns.USER_ID).distinct();
+      Column noAnchor = lit(null).cast(DataTypes.StringType).as(Blend.ANCHOR_ITEM_ID);
+      Dataset<Row> all = ctx.spark().createDataFrame(List.of(), new StructType()
+          .add(Columns.USER_ID, DataTypes.StringType).add(Columns.ITEM_ID, DataTypes.StringType).add(Columns.SCORE, DataTypes.DoubleType)
+          .add("source", DataTypes.StringType).add(Blend.ANCHOR_ITEM_ID, DataTypes.StringType));
+      if (sources.contains(SOURCE_ALS)) {
+        all = all.unionByName(score(in.userFactors, in.itemFactors.join(eligible.select(Columns.ITEM_ID), Columns.ITEM_ID),
+            excludedIdx, in, n, TopKParams.Metric.DOT, SOURCE_ALS).withColumn(Blend.ANCHOR_ITEM_ID, noAnchor));
+      }
+      if (sources.contains(SOURCE_CONTENT)) {
+        all = all.unionByName(score(
+          in.profiles.join(in.userIndex.select(col(Columns.ID).as(Columns.USER_ID), col(Columns.IDX)), Columns.USER_ID)
+              .select(col(Columns.USER_ID), col(Columns.IDX), col("vector").as(Columns.FEATURES)),
+          in.embeddings.join(eligible.select(Columns.ITEM_ID), Columns.ITEM_ID)
+              .join(in.itemIndex.select(col(Columns.ID).as(Columns.ITEM_ID), col(Columns.IDX)), Columns.ITEM_ID)
+              .select(col(Columns.ITEM_ID), col(Columns.IDX), col("vector").as(Columns.FEATURES)),
+          excludedIdx, in, n, TopKParams.Metric.COSINE, SOURCE_CONTENT).withColumn(Blend.ANCHOR_ITEM_ID, noAnchor));
+      }
+      if (sources.contains(SOURCE_TRENDING)) {
+        Dataset<Row> trending = trending(in.events, eligible, date, s, ctx.config().interactions(), TrendingNoise.of(ctx, date, report));
+        all = all.unionByName(users.crossJoin(trending.select(Columns.ITEM_ID, Columns.SCORE))
+            .join(excluded, new String[] {Columns.USER_ID, Columns.ITEM_ID}, "left_anti")
+            .withColumn("source", lit(SOURCE_TRENDING)).withColumn(Blend.ANCHOR_ITEM_ID, noAnchor));
+      }
+      if (sources.contains(SOURCE_REPURCHASE)) {
+        all = all.unionByName(reorder.join(users, Columns.USER_ID)
+            .select(col(Columns.USER_ID), col(Columns.ITEM_ID), col("days_since").cast(DataTypes.DoubleType).as(Columns.SCORE),
+                lit(SOURCE_REPURCHASE).as("source"), col(Columns.ITEM_ID).as(Blend.ANCHOR_ITEM_ID)));
+      }
+      if (sources.contains(SOURCE_COOCCURRENCE)) {
+        CoOccurrenceParams p = ctx.config().cooccurrence();
+        all = all.unionByName(CoOccurrence.recommend(in.interactions,
+                new CoOccurrenceParams(p.similarity(), p.minCoCount(), p.maxItemsPerUser(), p.neighboursPerItem(), n, p.weightedAffinity()))
+            .join(eligible.select(Columns.ITEM_ID), Columns.ITEM_ID)
+            .join(excluded, new String[] {Columns.USER_ID, Columns.ITEM_ID}, "left_anti")
+            .select(col(Columns.USER_ID), col(Columns.ITEM_ID), col(Columns.SCORE), lit(SOURCE_COOCCURRENCE).as("source"),
+                col(Columns.BECAUSE_ITEM_ID).as(Blend.ANCHOR_ITEM_ID)));
+      }
+      EaseModel ease = null;
+      if (sources.contains(SOURCE_EASE)) {
+        Dataset<Row> indexed = in.interactions
+            .join(in.userIndex.select(col(Columns.ID).as(Columns.USER_ID), col(Columns.IDX).as(Columns.USER_IDX)), Columns.USER_ID)
+            .join(in.itemIndex.select(col(Columns.ID).as(Columns.ITEM_ID), col(Columns.IDX).as(Columns.ITEM_IDX)), Columns.ITEM_ID)
+            .select(Columns.USER_IDX, Columns.ITEM_IDX, Columns.WEIGHT)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+        ease = Ease.fit(indexed, ctx.config().ease());
+        LOG.info("Candidates {}: {}", date, ease.coverage().message());
+        Dataset<Row> unavailable = in.itemIndex.select(col(Columns.ID).as(Columns.ITEM_ID), col(Columns.IDX).as(Columns.ITEM_IDX))
+            .join(eligible.select(Columns.ITEM_ID), new String[] {Columns.ITEM_ID}, "left_anti");
+        Dataset<Row> easeExclusions = excludedIdx.select(col(BlockwiseTopKScorer.USER).as(Columns.USER_IDX), col(BlockwiseTopKScorer.ITEM).as(Columns.ITEM_IDX))
+            .unionByName(indexed.select(Columns.USER_IDX).distinct().crossJoin(unavailable.select(Columns.ITEM_IDX)));
+        Dataset<Row> ids = in.itemIndex.select(col(Columns.IDX), col(Columns.ID));
+        all = all.unionByName(ease.recommend(indexed, easeExclusions, n)
+            .join(in.userIndex.select(col(Columns.IDX).as(Columns.USER_IDX), col(Columns.ID).as(Columns.USER_ID)), Columns.USER_IDX)
+            .join(ids.select(col(Columns.IDX).as(Columns.ITEM_IDX), col(Columns.ID).as(Columns.ITEM_ID)), Columns.ITEM_IDX)
+            .join(ids.select(col(Columns.IDX).as(Columns.BECAUSE_ITEM_IDX), col(Columns.ID).as(Blend.ANCHOR_ITEM_ID)),
+                new String[] {Columns.BECAUSE_ITEM_IDX}, "left")
+            .select(col(Columns.USER_ID), col(Columns.ITEM_ID), col(Columns.SCORE), lit(SOURCE_EASE).as("source"), col(Blend.ANCHOR_ITEM_ID)));
+        report.detail("ease_items", ease.coverage().coveredItems());
+      }
+      // Only eligible items; the pool keeps each source's raw score, the blend happens per list setting.
+      Dataset<Row> pool = all.join(eligible.select(Columns.ITEM_ID), Columns.ITEM_ID).persist(StorageLevel.MEMORY_AND_DISK());
+      long poolRows = pool.count();
+      report.detail("candidate_rows", poolRows);
+      LOG.info("Candidates {}: {} rows ({} per source and user at most)", date, poolRows, n);
+      Dataset<Row> history =
+          Ranking.topKPerGroup(in.interactions, Columns.USER_ID, Columns.LAST_EVENT_TIME, Columns.ITEM_ID, 20)
+              .join(in.items.select(Columns.ITEM_ID, Columns.TITLE), Columns.ITEM_ID)
+              .select(col(Columns.USER_ID), col(Columns.ITEM_ID), col(Columns.TITLE), col(Columns.PURCHASES).gt(0).as("purchased"))
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> beliefs = in.interests.select(Columns.USER_ID, Columns.CATEGORY, Interests.ALPHA, Interests.BETA);
+      // Item vectors go to the driver once and are broadcast: bounded by the catalogue, not by events
+      // (50k items × 384 floats ≈ 77 MB), like the item factors the scorer broadcasts.
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark().sparkContext());
+      Broadcast<Map<String, float[]>> vectors =
+          jsc.broadcast(SparkListAssembler.vectorsById(in.embeddings.select(Columns.ITEM_ID, "vector").collectAsList()));
+      return new Candidates(in, date, eligible, reorder, pool, history, beliefs, vectors, ease);
+    }
+
+    /** The model version the lists name: the ALS model's, plus the embedding stage. */
+    public String modelVersion() {
+      return in.modelVersion;
+    }
+
+    /**
+     * The lists for these settings: the blend with {@code s.weights()} (a source weighted 0 adds
+     * nothing), then per user MMR, the category cap, exploration at {@code s.exploreRanks()} and reasons.
+     * Columns as the {@code recommendations} table.
+     */
+    public Dataset<Row> lists(RecommendSettings s) {
+      Dataset<Row> weighted = pool.where(col("source").isin(s.weights().entrySet().stream()
+          .filter(e -> e.getValue() > 0).map(Map.Entry::getKey).toArray()));
+      Dataset<Row> blended = Blend.combine(weighted.select(Columns.USER_ID, Columns.ITEM_ID, "source", Columns.SCORE, Blend.ANCHOR_ITEM_ID),
+              s.weights())
+          .join(eligible, Columns.ITEM_ID);
+      SparkListAssembler.Settings settings = new SparkListAssembler.Settings(
+          s.k(), s.mmrLambda(), s.categoryCap(), s.exploreRanks(), s.propensitySamples(), s.seed());
+      return SparkListAssembler.assemble(
+              blended.select(Columns.USER_ID, Columns.ITEM_ID, Columns.TITLE, Columns.CATEGORY, Columns.SCORE, "source", Blend.ANCHOR_ITEM_ID),
+              history, beliefs, vectors, settings, date.toEpochDay())
+          .join(blended.select(Columns.USER_ID, Columns.ITEM_ID, Blend.COMPONENTS), new String[] {Columns.USER_ID, Columns.ITEM_ID})
+          .select(
+              col(Columns.USER_ID), col(Columns.RANK), col(Columns.ITEM_ID), col(Columns.SCORE), col("source"),
+              col(Columns.REASON), col(SparkListAssembler.REASON_ITEM_IDS), col(SparkListAssembler.PROPENSITY),
+              col(Blend.COMPONENTS), lit(Date.valueOf(date)).as(Columns.RUN_DATE), lit(in.modelVersion).as(Columns.MODEL_VERSION));
+    }
+
+    @Override
+    public void close() {
+      pool.unpersist();
+      history.unpersist();
+      eligible.unpersist();
+      reorder.unpersist();
+      vectors.destroy();
+      if (ease != null) {
+        ease.close();
+      }
+    }
   }
 
   /** Exact top-N by the blockwise scorer, mapped back to string ids: {@code user_id, item_id, score, source}. */

@@ -35,6 +35,9 @@ public final class ListAssembler {
   public static final String SOURCE_TRENDING = "trending";
   public static final String SOURCE_CONTENT = "content";
   public static final String SOURCE_REPURCHASE = "repurchase";
+  /** Item-item sources: EASE and co-occurrence; their candidates name the history item behind them. */
+  public static final String SOURCE_EASE = "ease";
+  public static final String SOURCE_COOCCURRENCE = "cooccurrence";
 
   private ListAssembler() {}
 
@@ -45,7 +48,13 @@ public final class ListAssembler {
    * @param score blended score (higher is better)
    * @param source the source contributing most to the score ({@code als}, {@code content}, {@code trending}, …)
    */
-  public record Candidate(String itemId, String title, String category, float[] vector, double score, String source) {}
+  public record Candidate(
+      String itemId, String title, String category, float[] vector, double score, String source, String anchorItemId) {
+    /** A candidate whose source names no item behind it (the explanation picks the most similar history item). */
+    public Candidate(String itemId, String title, String category, float[] vector, double score, String source) {
+      this(itemId, title, category, vector, score, source, null);
+    }
+  }
 
   /** An item from the user's history; {@code purchased} picks "bought" over "viewed" in reasons. */
   public record HistoryItem(String itemId, String title, float[] vector, boolean purchased) {}
@@ -237,11 +246,18 @@ public final class ListAssembler {
     return best;
   }
 
-  /** The reason for an exploitation row: the history item most similar to it, in words. */
+  /**
+   * The reason for an exploitation row, in words: the item its source names ({@code anchorItemId}, e.g.
+   * the bought item behind an item-item recommendation) when it is in the history, else the history item
+   * most similar to it.
+   */
   static Recommendation explain(int rank, Candidate c, List<HistoryItem> history) {
     HistoryItem anchor = null;
     double bestSim = Double.NEGATIVE_INFINITY;
-    if (c.vector() != null) {
+    if (c.anchorItemId() != null) {
+      anchor = history.stream().filter(h -> h.itemId().equals(c.anchorItemId())).findFirst().orElse(null);
+    }
+    if (anchor == null && c.vector() != null) {
       for (HistoryItem h : history) {
         if (h.vector() != null && !h.itemId().equals(c.itemId())) {
           double sim = dot(c.vector(), h.vector());
@@ -267,6 +283,9 @@ public final class ListAssembler {
       case SOURCE_CONTENT -> reason = anchor == null
           ? "matches your interests"
           : "similar to " + anchor.title() + (anchor.purchased() ? " you bought" : " you viewed");
+      case SOURCE_EASE, SOURCE_COOCCURRENCE -> reason = anchor == null
+          ? "often chosen together with what you chose"
+          : "people who " + (anchor.purchased() ? "bought " : "viewed ") + anchor.title() + " also chose this";
       default -> reason = anchor == null
           ? "shoppers with tastes like yours chose this"
           : (anchor.purchased() ? "because you bought " : "because you viewed ") + anchor.title();

@@ -41,6 +41,8 @@ public final class SparkListAssembler {
 
   public static final String REASON_ITEM_IDS = "reason_item_ids";
   public static final String PROPENSITY = "propensity";
+  /** Candidates' nullable column naming the history item behind them (item-item sources). */
+  public static final String ANCHOR_ITEM_ID = "anchor_item_id";
 
   public static final StructType OUTPUT_SCHEMA =
       new StructType()
@@ -64,7 +66,8 @@ public final class SparkListAssembler {
   }
 
   /**
-   * @param candidates {@code user_id, item_id, title, category, score DOUBLE, source}
+   * @param candidates {@code user_id, item_id, title, category, score DOUBLE, source, anchor_item_id} (the last
+   *     nullable: the history item the source names as the reason, e.g. for item-item sources)
    * @param history {@code user_id, item_id, title, purchased BOOLEAN}
    * @param beliefs {@code user_id, category, alpha DOUBLE, beta DOUBLE}
    * @param itemVectors unit-length item embeddings by item id, broadcast once (bounded by the catalogue:
@@ -79,12 +82,14 @@ public final class SparkListAssembler {
     Column nullBool = lit(null).cast(DataTypes.BooleanType);
     Dataset<Row> parts =
         candidates.select(col(Columns.USER_ID), lit(CANDIDATE).as("kind"), col(Columns.ITEM_ID), col(Columns.TITLE),
-                col(Columns.CATEGORY), col(Columns.SCORE), col("source"), nullBool.as("purchased"), nullDouble.as("alpha"), nullDouble.as("beta"))
+                col(Columns.CATEGORY), col(Columns.SCORE), col("source"), nullBool.as("purchased"), nullDouble.as("alpha"), nullDouble.as("beta"),
+                col(ANCHOR_ITEM_ID))
             .unionByName(history.select(col(Columns.USER_ID), lit(HISTORY).as("kind"), col(Columns.ITEM_ID), col(Columns.TITLE),
-                nullText.as(Columns.CATEGORY), nullDouble.as(Columns.SCORE), nullText.as("source"), col("purchased"), nullDouble.as("alpha"), nullDouble.as("beta")))
+                nullText.as(Columns.CATEGORY), nullDouble.as(Columns.SCORE), nullText.as("source"), col("purchased"), nullDouble.as("alpha"), nullDouble.as("beta"),
+                nullText.as(ANCHOR_ITEM_ID)))
             .unionByName(beliefs.select(col(Columns.USER_ID), lit(BELIEF).as("kind"), nullText.as(Columns.ITEM_ID),
                 nullText.as(Columns.TITLE), col(Columns.CATEGORY), nullDouble.as(Columns.SCORE),
-                nullText.as("source"), nullBool.as("purchased"), col("alpha"), col("beta")));
+                nullText.as("source"), nullBool.as("purchased"), col("alpha"), col("beta"), nullText.as(ANCHOR_ITEM_ID)));
     return parts
         .groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
         .flatMapGroups(new AssembleUser(settings, day, itemVectors), Encoders.row(OUTPUT_SCHEMA));
@@ -120,7 +125,8 @@ public final class SparkListAssembler {
         Row r = rows.next();
         switch (r.getInt(1)) {
           case CANDIDATE -> pool.add(
-              new Candidate(r.getString(2), r.getString(3), r.getString(4), vectors.get(r.getString(2)), r.getDouble(5), r.getString(6)));
+              new Candidate(r.getString(2), r.getString(3), r.getString(4), vectors.get(r.getString(2)), r.getDouble(5), r.getString(6),
+                  r.getString(10)));
           case HISTORY -> history.add(
               new HistoryItem(r.getString(2), r.getString(3), vectors.get(r.getString(2)), !r.isNullAt(7) && r.getBoolean(7)));
           default -> beliefs.add(new CategoryBelief(r.getString(4), r.getDouble(8), r.getDouble(9)));
