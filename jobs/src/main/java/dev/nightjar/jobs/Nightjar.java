@@ -9,7 +9,9 @@ import dev.nightjar.jobs.cli.NightlyCommand;
 import dev.nightjar.jobs.cli.PublishCommand;
 import dev.nightjar.jobs.cli.SqlCommand;
 import dev.nightjar.jobs.cli.StageCommand;
+import dev.nightjar.jobs.privacy.PseudonymCommand;
 import dev.nightjar.jobs.reliability.ForgetCommand;
+import dev.nightjar.jobs.reliability.ReproduceCommand;
 import dev.nightjar.jobs.reliability.RetentionCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,6 +50,8 @@ import picocli.CommandLine.Command;
       dev.nightjar.jobs.cli.ReportCommand.class,
       RetentionCommand.class,
       ForgetCommand.class,
+      PseudonymCommand.class,
+      ReproduceCommand.class,
       SqlCommand.class,
       ConfigCommand.class,
       BenchCommand.class

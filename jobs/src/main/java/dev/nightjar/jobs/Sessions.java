@@ -1,5 +1,6 @@
 package dev.nightjar.jobs;
 
+import dev.nightjar.transforms.privacy.Pseudonyms;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -18,7 +19,30 @@ import org.slf4j.LoggerFactory;
 public final class Sessions {
   private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
 
+  /** Spark's setting that hides matching text in plan descriptions ({@code explain}, the SQL tab's text). */
+  public static final String REDACTION_KEY = "spark.sql.redaction.string.regex";
+
   private Sessions() {}
+
+  /**
+   * {@link Pseudonyms#REDACTION_REGEX} (the pseudonym key's padded form, a plan literal), or-ed with a
+   * regex the config already gives, so plans never print the key (docs/privacy.md).
+   */
+  public static String redactionRegex(String configured) {
+    return configured == null || configured.isBlank()
+        ? Pseudonyms.REDACTION_REGEX
+        : "(?:" + configured + ")|(?:" + Pseudonyms.REDACTION_REGEX + ")";
+  }
+
+  /**
+   * Whether a session opened with these settings runs embedded (a {@code local} master): the same rule
+   * {@link #open} applies, without opening a session. Only embedded runs may generate a pseudonym key.
+   */
+  public static boolean embedded(Map<String, String> sparkSettings) {
+    SparkConf submitted = new SparkConf();
+    String master = sparkSettings.getOrDefault("spark.master", submitted.get("spark.master", "local[*]"));
+    return master.startsWith("local");
+  }
 
   public static SparkSession open(String appName, Map<String, String> sparkSettings) {
     SparkConf submitted = new SparkConf();
@@ -32,6 +56,7 @@ public final class Sessions {
       builder.master("local[*]");
     }
     sparkSettings.forEach(builder::config);
+    builder.config(REDACTION_KEY, redactionRegex(sparkSettings.getOrDefault(REDACTION_KEY, submitted.get(REDACTION_KEY, null))));
     SparkSession spark = builder.getOrCreate();
     LOG.info(
         "Spark {} on {} (default parallelism {}, shuffle partitions {})",

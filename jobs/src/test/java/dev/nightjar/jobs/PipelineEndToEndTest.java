@@ -1,5 +1,8 @@
 package dev.nightjar.jobs;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.trim;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.nightjar.jobs.config.NightjarConfig;
@@ -8,10 +11,17 @@ import dev.nightjar.jobs.demo.SyntheticShop;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
+import dev.nightjar.jobs.privacy.PseudonymKey;
+import dev.nightjar.jobs.reliability.Reproduce;
 import dev.nightjar.jobs.stages.ImportStage;
+import dev.nightjar.jobs.stages.ProfilesStage;
+import dev.nightjar.jobs.stages.RecommendStage;
+import dev.nightjar.jobs.stages.TrainStage;
+import dev.nightjar.jobs.stages.TrendingNoise;
 import dev.nightjar.jobs.stages.Pipeline;
 import dev.nightjar.jobs.stages.StageContext;
 import dev.nightjar.transforms.SchemaCheck.SchemaMismatchException;
+import dev.nightjar.transforms.privacy.Pseudonyms;
 import dev.nightjar.transforms.testing.SparkTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +33,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -42,7 +55,9 @@ class PipelineEndToEndTest extends SparkTestBase {
   static final List<String> OUTPUT_TABLES =
       List.of(Tables.EVENTS, Tables.QUARANTINE, Tables.ITEMS, Tables.ITEM_EMBEDDINGS, Tables.INTERACTIONS, Tables.USER_INDEX, Tables.ITEM_INDEX,
           Tables.ALS_USER_FACTORS, Tables.ALS_ITEM_FACTORS, Tables.USER_PROFILES, Tables.USER_INTERESTS, Tables.CATEGORY_PRIORS,
-          Tables.RECOMMENDATIONS);
+          Tables.SEGMENT_SUMMARY, Tables.CATEGORY_SUMMARY, Tables.RECOMMENDATIONS);
+
+  static final List<String> CONFIG = List.of("nightjar.als.rank=16", "nightjar.als.maxIter=6", "nightjar.recommend.k=20");
 
   static Path data;
   static SyntheticShop.Summary shop;
@@ -53,7 +68,7 @@ class PipelineEndToEndTest extends SparkTestBase {
   static void runOnce() throws Exception {
     data = tempDir.resolve("shop");
     shop = new SyntheticShop(SHOP).generate(data);
-    NightjarConfig config = NightjarConfig.load(null, List.of("nightjar.als.rank=16", "nightjar.als.maxIter=6", "nightjar.recommend.k=20"));
+    NightjarConfig config = NightjarConfig.load(null, CONFIG);
     ctx = new StageContext(spark(), new Lakehouse(spark(), tempDir.resolve("lake")), config);
     ImportStage.importCsv(ctx, shop.eventsCsv(), shop.itemsCsv(), IMPORTED_AT);
     firstNight = Pipeline.nightly(ctx, D);
@@ -76,13 +91,17 @@ class PipelineEndToEndTest extends SparkTestBase {
   @Order(2)
   void recommendationsLandInTheLatentCategoriesFarAboveChance() throws Exception {
     assertEquals(Pipeline.STAGES, firstNight.stream().map(RunReport::stage).toList());
+    byte[] key = ctx.pseudonymKey();
     PlantedTruth.Result r =
-        PlantedTruth.latentCategoryShare(spark(), data, ctx.lake().read(Tables.RECOMMENDATIONS), ctx.lake().read(Tables.ITEMS));
+        PlantedTruth.latentCategoryShare(spark(), data, ctx.lake().read(Tables.RECOMMENDATIONS), ctx.lake().read(Tables.ITEMS), key);
     assertTrue(r.rows() >= 600L * 20 * 9 / 10, "most users got a full list: " + r.rows());
     assertTrue(r.share() > 3 * r.chance() && r.share() > 0.6, "share " + r.share() + " vs chance " + r.chance());
     java.util.Set<String> bots = SyntheticShop.readBots(data);
     assertEquals(2, bots.size());
-    long botRows = ctx.lake().read(Tables.RECOMMENDATIONS).where(org.apache.spark.sql.functions.col("user_id").isin(bots.toArray())).count();
+    Object[] botPseudonyms = bots.stream().map(b -> Pseudonyms.hmacSha256Hex(b, key)).toArray();
+    assertTrue(ctx.lake().read(Tables.EVENTS).where(org.apache.spark.sql.functions.col("user_id").isin(botPseudonyms)).count() > 0,
+        "the bots' events are stored under their pseudonyms");
+    long botRows = ctx.lake().read(Tables.RECOMMENDATIONS).where(org.apache.spark.sql.functions.col("user_id").isin(botPseudonyms)).count();
     assertEquals(0, botRows, "bots are filtered out of interactions and get no lists");
   }
 
@@ -94,7 +113,9 @@ class PipelineEndToEndTest extends SparkTestBase {
         .select("item_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
     assertEquals(SHOP.coldStartItems(), cold.size(), "the generator plants cold-start items created on the last day");
     assertEquals(0, ctx.lake().read(Tables.INTERACTIONS).where(org.apache.spark.sql.functions.col("item_id").isin(cold.toArray())).count());
-    Map<String, java.util.Set<String>> truth = SyntheticShop.readUserTruth(data);
+    byte[] key = ctx.pseudonymKey();
+    Map<String, java.util.Set<String>> truth = new java.util.HashMap<>(); // by pseudonym, as the tables key users
+    SyntheticShop.readUserTruth(data).forEach((raw, categorySet) -> truth.put(Pseudonyms.hmacSha256Hex(raw, key), categorySet));
     long hits = 0;
     long rows = 0;
     for (Row r : ctx.lake().read(Tables.ITEM_AUDIENCES).where(org.apache.spark.sql.functions.col("item_id").isin(cold.toArray()))
@@ -149,6 +170,63 @@ class PipelineEndToEndTest extends SparkTestBase {
   }
 
   @Test
+  @Order(2)
+  void noRawUserIdAppearsInAnyDerivedTable() {
+    Dataset<Row> rawIds = ctx.lake().read(Tables.RAW_EVENTS)
+        .select(trim(col("user_id")).as("raw_user")).where("raw_user IS NOT NULL AND raw_user != ''").distinct();
+    assertTrue(rawIds.count() >= 600, "the raw input holds every shopper's id");
+    Map<String, Long> leaks = new TreeMap<>();
+    List<String> scannedUserColumns = new java.util.ArrayList<>();
+    for (String table : ctx.lake().tableNames()) {
+      if (table.equals(Tables.RAW_EVENTS)) {
+        continue; // the input itself: raw ids by design, governed by retention and forget
+      }
+      Dataset<Row> df = ctx.lake().read(table);
+      for (StructField f : df.schema().fields()) {
+        if (table.equals(Tables.QUARANTINE) && f.name().equals("original")) {
+          continue; // the rejected input as it came, for the data owners; also covered by retention and forget
+        }
+        Dataset<Row> values;
+        if (f.dataType().equals(DataTypes.StringType)) {
+          values = df.select(col(f.name()).as("v"));
+        } else if (f.dataType() instanceof ArrayType a && a.elementType().equals(DataTypes.StringType)) {
+          values = df.select(explode(col(f.name())).as("v"));
+        } else {
+          continue;
+        }
+        if (f.name().equals("user_id") || (table.equals(Tables.USER_INDEX) && f.name().equals("id"))) {
+          scannedUserColumns.add(table + "." + f.name());
+          assertEquals(0, values.where("v IS NOT NULL AND NOT v RLIKE '^[0-9a-f]{64}$'").count(),
+              table + "." + f.name() + " holds only 64-hex-digit pseudonyms");
+        }
+        long found = values.join(rawIds, col("v").equalTo(col("raw_user"))).count();
+        if (found > 0) {
+          leaks.put(table + "." + f.name(), found);
+        }
+      }
+    }
+    assertTrue(scannedUserColumns.containsAll(List.of("events.user_id", "interactions.user_id", "user_index.id", "als_user_factors.user_id",
+        "user_profiles.user_id", "user_interests.user_id", "item_audiences.user_id", "recommendations.user_id")), scannedUserColumns.toString());
+    assertEquals(Map.of(), leaks, "raw user ids found in derived tables");
+  }
+
+  @Test
+  @Order(2)
+  void pseudonymCommandPrintsTheUserIdStoredInEvents() {
+    List<Row> pairs = ctx.lake().read(Tables.RAW_EVENTS).select(col("raw_id"), trim(col("user_id")).as("raw_user"))
+        .join(ctx.lake().read(Tables.EVENTS).select("raw_id", "user_id"), "raw_id")
+        .select("raw_user", "user_id").distinct().orderBy("raw_user").limit(2).collectAsList();
+    assertEquals(2, pairs.size());
+    CliTest.Run run = CliTest.run("pseudonym", "--lakehouse", ctx.lake().root().toString(), pairs.get(0).getString(0), " " + pairs.get(1).getString(0));
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals(pairs.get(0).getString(0) + "\t" + pairs.get(0).getString(1) + System.lineSeparator()
+        + pairs.get(1).getString(0) + "\t" + pairs.get(1).getString(1) + System.lineSeparator(), run.out());
+    String fingerprint = firstNight.get(0).details().get(dev.nightjar.jobs.stages.IngestStage.PSEUDONYM_KEY_FINGERPRINT);
+    assertEquals(PseudonymKey.fingerprint(ctx.pseudonymKey()), fingerprint, "the run report names the key by its fingerprint");
+    assertTrue(run.err().contains(fingerprint), run.err());
+  }
+
+  @Test
   @Order(5)
   void aFileWithoutARequiredColumnFailsNamingIt() throws Exception {
     Path broken = tempDir.resolve("no_ts.csv");
@@ -181,6 +259,87 @@ class PipelineEndToEndTest extends SparkTestBase {
     Row stored = ctx.lake().read(Tables.ITEM_EMBEDDINGS).where("item_id = 'I000001'").select("text", "vector").head();
     assertEquals("Solar powered garden lantern. Garden", stored.getString(0));
     assertEquals(384, stored.getList(1).size());
+  }
+
+  @Test
+  @Order(8)
+  void analystSummariesKeepExactlyTheGroupsOfAtLeastKUsers() {
+    RunReport nightly = firstNight.get(3);
+    assertEquals("profiles", nightly.stage());
+    assertEquals(Integer.toString(NightjarConfig.PrivacySettings.DEFAULT_K_ANONYMITY), nightly.details().get(ProfilesStage.K_ANONYMITY));
+    String day = "run_date = DATE'" + D + "'";
+    assertTrue(ctx.lake().read(Tables.CATEGORY_SUMMARY).where(day).count() > 0, "categories with enough users are summarised");
+
+    // With k = the largest segment's size, that segment stays and every smaller one goes.
+    Map<Integer, Long> sizes = segmentSizes(ctx.lake().read(Tables.USER_PROFILES).where(day));
+    int k = (int) (long) java.util.Collections.max(sizes.values());
+    Lakehouse experiment = ctx.lake().experiment("k-anonymity");
+    RunReport profiles = ProfilesStage.run(new StageContext(spark(), experiment, config("nightjar.privacy.kAnonymity=" + k)), D);
+    Map<Integer, Long> rebuilt = segmentSizes(experiment.read(Tables.USER_PROFILES).where(day));
+    Map<Integer, Long> expectedKept = new TreeMap<>();
+    rebuilt.forEach((segment, users) -> {
+      if (users >= k) {
+        expectedKept.put(segment, users);
+      }
+    });
+    assertFalse(expectedKept.isEmpty());
+    assertTrue(expectedKept.size() < rebuilt.size(), "some segment is smaller than k: " + rebuilt);
+    Map<Integer, Long> kept = new TreeMap<>();
+    for (Row r : experiment.read(Tables.SEGMENT_SUMMARY).where(day).select("segment", "users").collectAsList()) {
+      kept.put(r.getInt(0), r.getLong(1));
+    }
+    assertEquals(expectedKept, kept, "segment_summary holds exactly the segments of at least k users, with their sizes");
+    assertEquals(Long.toString(rebuilt.size() - expectedKept.size()), profiles.details().get(ProfilesStage.SEGMENTS_SUPPRESSED));
+  }
+
+  @Test
+  @Order(8)
+  void theRecommendRunReportStatesEpsilon() {
+    assertEquals("off", firstNight.get(5).details().get(TrendingNoise.EPSILON), "exact popularity by default");
+    assertNull(firstNight.get(5).details().get(TrendingNoise.SCALE));
+    RunReport noisy = RecommendStage.run(new StageContext(spark(), ctx.lake().experiment("dp"), config("nightjar.privacy.epsilon=0.5")), D);
+    assertEquals("0.5", noisy.details().get(TrendingNoise.EPSILON));
+    double sensitivity = NightjarConfig.PrivacySettings.DEFAULT_TRENDING_ITEMS_PER_USER * NightjarConfig.PrivacySettings.DEFAULT_TRENDING_MAX_WEIGHT;
+    assertEquals(Double.toString(sensitivity), noisy.details().get(TrendingNoise.SENSITIVITY));
+    assertEquals(Double.toString(sensitivity / 0.5), noisy.details().get(TrendingNoise.SCALE));
+  }
+
+  @Test
+  @Order(9)
+  void reproduceRebuildsTheNightFromTheRecordedVersionsAfterItsInputsChanged() {
+    Lakehouse lake = ctx.lake();
+    String day = "run_date = DATE'" + D + "'";
+    RecommendStage.run(ctx, D); // the night's lists under this test's config (order 8 reran recommend with strict rules)
+    List<String> stored = sortedRows(lake.read(Tables.RECOMMENDATIONS).where(day));
+    Map<String, Long> recorded = Reproduce.recordedVersions(lake, RecommendStage.NAME, D);
+    // Later writes change recommend's inputs: D's model retrained with another seed (and order 7 re-embedded an item).
+    TrainStage.run(new StageContext(spark(), lake, config("nightjar.als.seed=7")), D);
+    assertTrue(lake.version(Tables.ALS_USER_FACTORS) > recorded.get(Tables.ALS_USER_FACTORS));
+    Lakehouse current = lake.experiment("current-inputs");
+    RecommendStage.run(new StageContext(spark(), current, ctx.config()), D);
+    assertNotEquals(stored, sortedRows(current.read(Tables.RECOMMENDATIONS).where(day)), "the current inputs give other lists");
+
+    Reproduce.Result r = Reproduce.run(ctx, D, RecommendStage.NAME);
+    assertEquals(recorded, r.versions());
+    assertTrue(r.matches(), r.toString());
+    assertEquals(stored.size(), r.rebuiltRows());
+    assertEquals(stored, sortedRows(lake.experiment(Reproduce.experimentName(D)).read(Tables.RECOMMENDATIONS).where(day)),
+        "the rebuilt lists equal the stored ones row for row");
+    assertEquals(stored, sortedRows(lake.read(Tables.RECOMMENDATIONS).where(day)), "production's lists were only read");
+  }
+
+  private static NightjarConfig config(String... more) {
+    List<String> all = new java.util.ArrayList<>(CONFIG);
+    all.addAll(List.of(more));
+    return NightjarConfig.load(null, all);
+  }
+
+  private static Map<Integer, Long> segmentSizes(Dataset<Row> profiles) {
+    Map<Integer, Long> sizes = new TreeMap<>();
+    for (Row r : profiles.groupBy("segment").count().collectAsList()) {
+      sizes.put(r.getInt(0), r.getLong(1));
+    }
+    return sizes;
   }
 
   /**

@@ -45,6 +45,11 @@ public final class CommonOptions {
           + "(--conf and --set) is saved there for `evaluate --experiments NAME`.")
   String experiment;
 
+  /** The lakehouse root given (--lakehouse), absolute; experiments live under it and share its local key. */
+  public Path productionLakehouse() {
+    return lakehouse.toAbsolutePath().normalize();
+  }
+
   public NightjarConfig config() {
     return NightjarConfig.load(conf, overrides);
   }

@@ -6,10 +6,12 @@ import dev.nightjar.jobs.demo.PlantedTruth;
 import dev.nightjar.jobs.demo.SyntheticShop;
 import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
+import dev.nightjar.jobs.privacy.PseudonymKey;
 import dev.nightjar.jobs.stages.ImportStage;
 import dev.nightjar.jobs.stages.Pipeline;
 import dev.nightjar.jobs.stages.StageContext;
 import dev.nightjar.transforms.Columns;
+import dev.nightjar.transforms.privacy.Pseudonyms;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -59,16 +61,19 @@ public final class DemoCommand implements Callable<Integer> {
         shop.users(), shop.bots(), shop.items(), shop.events(), params.days(), params.lastDay(),
         shop.malformedEvents(), shop.malformedByKind());
     LocalDate date = params.lastDay();
-    String exampleUser = common.withContext("nightjar demo", ctx -> {
+    String[] exampleUser = common.withContext("nightjar demo", ctx -> {
       List<RunReport> reports = new ArrayList<>();
       reports.add(ImportStage.importCsv(ctx, shop.eventsCsv(), shop.itemsCsv(),
           date.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC)));
       reports.addAll(Pipeline.nightly(ctx, date));
       out.println("Rows per stage:");
       Reports.print(out, reports);
-      String shownUser = showUsers(ctx, out, date, dataDir);
+      byte[] key = ctx.pseudonymKey();
+      out.printf("%nUsers are keyed by HMAC-SHA256 pseudonyms in every derived table (key fingerprint %s; docs/privacy.md).%n",
+          PseudonymKey.fingerprint(key));
+      String[] shownUser = showUsers(ctx, out, date, dataDir, key);
       PlantedTruth.Result truth = PlantedTruth.latentCategoryShare(ctx.spark(), dataDir,
-          ctx.lake().read(Tables.RECOMMENDATIONS).where("run_date = DATE'" + date + "'"), ctx.lake().read(Tables.ITEMS));
+          ctx.lake().read(Tables.RECOMMENDATIONS).where("run_date = DATE'" + date + "'"), ctx.lake().read(Tables.ITEMS), key);
       out.printf(Locale.ROOT, "%nPlanted structure check: %.1f%% of recommended items are in the user's latent categories"
           + " (random lists would give %.1f%%, lift %.1fx) over %,d rows.%n", 100 * truth.share(), 100 * truth.chance(),
           truth.lift(), truth.rows());
@@ -77,29 +82,33 @@ public final class DemoCommand implements Callable<Integer> {
     Path lake = common.lakehouse.toAbsolutePath();
     out.printf("%nThe Delta tables are under %s (one folder per table). Query them with Spark SQL, e.g.:%n", lake);
     out.printf("  bin/nightjar sql --lakehouse %s \"SELECT reason, count(*) AS n FROM quarantine GROUP BY reason ORDER BY n DESC\"%n", lake);
-    out.printf("  bin/nightjar sql --lakehouse %s \"SELECT * FROM recommendations WHERE user_id = '%s' ORDER BY rank\"%n", lake, exampleUser);
+    out.printf("  bin/nightjar pseudonym --lakehouse %s %s    # the user_id the tables key %s by%n", lake, exampleUser[0], exampleUser[0]);
+    out.printf("  bin/nightjar sql --lakehouse %s \"SELECT * FROM recommendations WHERE user_id = '%s' ORDER BY rank\"%n", lake, exampleUser[1]);
     out.printf("  bin/nightjar sql --lakehouse %s \"SELECT stage, status, rows_in, rows_accepted, rows_quarantined FROM run_report\"%n", lake);
     out.printf("The night's HTML report (charts, quarantine, list composition): bin/nightjar report --lakehouse %s --date %s%n", lake, date);
     return 0;
   }
 
-  /** Three users' recent history beside their recommendations, with their planted interests. */
-  private static String showUsers(StageContext ctx, PrintStream out, LocalDate date, Path dataDir) {
+  /**
+   * Three users' recent history beside their recommendations, with their planted interests; returns the
+   * first one's raw id and pseudonym.
+   */
+  private static String[] showUsers(StageContext ctx, PrintStream out, LocalDate date, Path dataDir, byte[] key) {
     Dataset<Row> items = ctx.lake().read(Tables.ITEMS).select(Columns.ITEM_ID, Columns.TITLE, Columns.CATEGORY);
     Dataset<Row> recs = ctx.lake().read(Tables.RECOMMENDATIONS).where("run_date = DATE'" + date + "'");
     Dataset<Row> interests =
-        PlantedTruth.userCategories(ctx.spark(), dataDir)
-            .groupBy(Columns.USER_ID)
+        PlantedTruth.userCategories(ctx.spark(), dataDir, key)
+            .groupBy(Columns.USER_ID, PlantedTruth.RAW_USER_ID)
             .agg(concat_ws("|", sort_array(collect_list(Columns.CATEGORY))).as("interests"));
     List<Row> users =
         ctx.lake().read(Tables.INTERACTIONS).where("run_date = DATE'" + date + "'")
             .groupBy(Columns.USER_ID).count().where("count >= 8")
             .join(recs.select(Columns.USER_ID).distinct(), Columns.USER_ID)
             .join(interests, Columns.USER_ID)
-            .orderBy(Columns.USER_ID).limit(3).collectAsList();
+            .orderBy(PlantedTruth.RAW_USER_ID).limit(3).collectAsList();
     for (Row user : users) {
       String userId = user.getString(0);
-      out.printf("%nUser %s — planted interests: %s%n", userId, user.getString(2));
+      out.printf("%nUser %s (pseudonym %s…) — planted interests: %s%n", user.getString(2), userId.substring(0, 12), user.getString(3));
       List<Row> history =
           ctx.lake().read(Tables.EVENTS).where(col(Columns.USER_ID).equalTo(userId))
               .join(items, Columns.ITEM_ID)
@@ -116,7 +125,8 @@ public final class DemoCommand implements Callable<Integer> {
       out.println("  recommendations (top 12; exploration slots at ranks " + ctx.config().recommend().exploreRanks() + "):");
       TablePrinter.aligned(out, List.of("  rank", "source", "category", "title", "reason"), indent(TablePrinter.cells(top)));
     }
-    return users.isEmpty() ? "U000001" : users.get(0).getString(0);
+    String raw = users.isEmpty() ? "U000001" : users.get(0).getString(2);
+    return new String[] {raw, Pseudonyms.hmacSha256Hex(raw, key)};
   }
 
   private static List<List<String>> indent(List<List<String>> rows) {

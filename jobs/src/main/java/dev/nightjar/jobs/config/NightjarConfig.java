@@ -11,11 +11,14 @@ import dev.nightjar.transforms.IngestParams;
 import dev.nightjar.transforms.ItemText;
 import dev.nightjar.transforms.InteractionParams;
 import dev.nightjar.transforms.InterestParams;
+import dev.nightjar.transforms.privacy.DpParams;
+import dev.nightjar.transforms.privacy.KAnonymity;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Nightjar's typed configuration: one record per stage, every default a named constant in that
@@ -38,6 +41,7 @@ import java.util.Map;
  * @param ease the EASE item-item source ({@code nightjar.ease.*})
  * @param evaluate offline evaluation ({@code nightjar.evaluate.*})
  * @param publish the publication gate ({@code nightjar.publish.*})
+ * @param privacy pseudonym key file, differential privacy and k-anonymity ({@code nightjar.privacy.*}; docs/privacy.md)
  * @param spark {@code spark.*} settings for the session
  */
 public record NightjarConfig(
@@ -53,12 +57,13 @@ public record NightjarConfig(
     EaseParams ease,
     EvaluateSettings evaluate,
     PublishSettings publish,
+    PrivacySettings privacy,
     Map<String, String> spark) {
 
   /** The same config with other {@code recommend} settings (evaluation variants). */
   public NightjarConfig withRecommend(RecommendSettings other) {
     return new NightjarConfig(
-        ingest, interactions, als, other, embedding, profiles, coldStart, retention, cooccurrence, ease, evaluate, publish, spark);
+        ingest, interactions, als, other, embedding, profiles, coldStart, retention, cooccurrence, ease, evaluate, publish, privacy, spark);
   }
 
   /**
@@ -132,6 +137,38 @@ public record NightjarConfig(
     public static final int DEFAULT_VACUUM_RETENTION_HOURS = 168;
     /** Delta's default {@code delta.deletedFileRetentionDuration} (1 week): shorter VACUUMs need the safety check off. */
     public static final int DELTA_SAFE_VACUUM_HOURS = 168;
+  }
+
+  /**
+   * Privacy settings of the stages (docs/privacy.md).
+   *
+   * @param pseudonymKeyFile a secret file holding the pseudonym key as hex (never the key itself); empty = the
+   *     environment ({@code NIGHTJAR_PSEUDONYM_KEY}, {@code NIGHTJAR_PSEUDONYM_KEY_FILE}), or an embedded run's local key
+   * @param epsilon ε of the Laplace noise on trending popularity, or {@value DpParams#OFF} (exact, the default)
+   * @param trendingItemsPerUser with noise on: each user's contribution to trending is capped to this many items
+   * @param trendingMaxWeight with noise on: each (user, item) weight is clipped to at most this
+   * @param kAnonymity per-group outputs for analysts ({@code segment_summary}, {@code category_summary}) drop
+   *     groups with fewer than this many distinct users
+   */
+  public record PrivacySettings(
+      Optional<Path> pseudonymKeyFile, DpParams epsilon, int trendingItemsPerUser, double trendingMaxWeight, int kAnonymity) {
+    public static final String DEFAULT_EPSILON = DpParams.OFF;
+    public static final int DEFAULT_TRENDING_ITEMS_PER_USER = 20;
+    public static final double DEFAULT_TRENDING_MAX_WEIGHT = 5.0;
+    public static final int DEFAULT_K_ANONYMITY = KAnonymity.DEFAULT_K;
+
+    /**
+     * The mechanism on trending popularity: off, or Laplace with ε and the L1 sensitivity of the whole
+     * popularity vector, {@code trendingItemsPerUser × trendingMaxWeight} (what one user can change in total).
+     */
+    public DpParams trendingNoise() {
+      return epsilon.enabled() ? DpParams.laplace(epsilon.epsilon(), trendingItemsPerUser * trendingMaxWeight) : DpParams.off();
+    }
+
+    /** ε as the run report states it: a number, or {@value DpParams#OFF}. */
+    public String epsilonText() {
+      return epsilon.enabled() ? Double.toString(epsilon.epsilon()) : DpParams.OFF;
+    }
   }
 
   /**
@@ -295,7 +332,7 @@ public record NightjarConfig(
             r.getInt("nightjar.privacy.vacuumRetentionHours", RetentionSettings.DEFAULT_VACUUM_RETENTION_HOURS, 0, 87_600));
     return new NightjarConfig(
         ingest, interactions, als, recommend, embedding, profiles, coldStart, retention, readCoOccurrence(r), readEase(r),
-        readEvaluate(r), readPublish(r), r.sparkSettings());
+        readEvaluate(r), readPublish(r), readPrivacy(r), r.sparkSettings());
   }
 
   private static CoOccurrenceParams readCoOccurrence(ConfigReader r) {
@@ -315,6 +352,24 @@ public record NightjarConfig(
         r.getInt("nightjar.ease.maxItems", EaseParams.DEFAULT_MAX_ITEMS, 1, EaseParams.MAX_ITEMS),
         r.getLong("nightjar.ease.driverBudgetMb", EaseParams.DEFAULT_DRIVER_BUDGET_BYTES >> 20, 1, 1_000_000) << 20,
         r.getBoolean("nightjar.ease.binarize", EaseParams.DEFAULT_BINARIZE));
+  }
+
+  private static PrivacySettings readPrivacy(ConfigReader r) {
+    String keyFile = r.getString("nightjar.privacy.pseudonymKeyFile", "").trim();
+    String epsilonText = r.getString("nightjar.privacy.epsilon", PrivacySettings.DEFAULT_EPSILON);
+    DpParams epsilon;
+    try {
+      epsilon = DpParams.parse(epsilonText);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("nightjar.privacy.epsilon = '" + epsilonText + "' is not allowed: expected '" + DpParams.OFF
+          + "' (exact counts) or a number > 0 (smaller = more noise)");
+    }
+    return new PrivacySettings(
+        keyFile.isEmpty() ? Optional.empty() : Optional.of(Path.of(keyFile)),
+        epsilon,
+        r.getInt("nightjar.privacy.trendingItemsPerUser", PrivacySettings.DEFAULT_TRENDING_ITEMS_PER_USER, 1, 100_000),
+        r.getDouble("nightjar.privacy.trendingMaxWeight", PrivacySettings.DEFAULT_TRENDING_MAX_WEIGHT, 0.001, 1_000_000),
+        r.getInt("nightjar.privacy.kAnonymity", PrivacySettings.DEFAULT_K_ANONYMITY, 1, 1_000_000));
   }
 
   private static EvaluateSettings readEvaluate(ConfigReader r) {

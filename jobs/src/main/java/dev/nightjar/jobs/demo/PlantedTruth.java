@@ -3,6 +3,7 @@ package dev.nightjar.jobs.demo;
 import static org.apache.spark.sql.functions.*;
 
 import dev.nightjar.transforms.Columns;
+import dev.nightjar.transforms.privacy.Pseudonyms;
 import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -13,7 +14,7 @@ import org.apache.spark.sql.SparkSession;
  * items that fall in the user's latent categories, next to what random lists would give.
  *
  * <pre>{@code
- * PlantedTruth.Result r = PlantedTruth.latentCategoryShare(spark, dataDir, recommendations, items);
+ * PlantedTruth.Result r = PlantedTruth.latentCategoryShare(spark, dataDir, recommendations, items, ctx.pseudonymKey());
  * }</pre>
  */
 public final class PlantedTruth {
@@ -30,18 +31,27 @@ public final class PlantedTruth {
     }
   }
 
-  /** Users' latent categories from {@code truth_users.csv}, one row per (user_id, category). */
-  public static Dataset<Row> userCategories(SparkSession spark, Path dataDir) {
+  /** The column of {@link #userCategories} holding the generator's raw user id. */
+  public static final String RAW_USER_ID = "raw_user_id";
+
+  /**
+   * Users' latent categories from {@code truth_users.csv}, one row per (user_id, category), with
+   * {@code user_id} the HMAC pseudonym under {@code key} (as the lakehouse's tables key users) and
+   * {@value #RAW_USER_ID} the generator's id.
+   */
+  public static Dataset<Row> userCategories(SparkSession spark, Path dataDir, byte[] key) {
     return spark
         .read()
         .option("header", "true")
         .csv(dataDir.resolve(SyntheticShop.TRUTH_USERS_FILE).toString())
-        .select(col(Columns.USER_ID), explode(split(col("categories"), "\\|")).as(Columns.CATEGORY));
+        .select(Pseudonyms.hmacSha256(col(Columns.USER_ID), key).as(Columns.USER_ID), col(Columns.USER_ID).as(RAW_USER_ID),
+            explode(split(col("categories"), "\\|")).as(Columns.CATEGORY));
   }
 
+  /** @param key the pseudonym key the lakehouse's users are keyed with */
   public static Result latentCategoryShare(
-      SparkSession spark, Path dataDir, Dataset<Row> recommendations, Dataset<Row> items) {
-    Dataset<Row> truth = userCategories(spark, dataDir);
+      SparkSession spark, Path dataDir, Dataset<Row> recommendations, Dataset<Row> items, byte[] key) {
+    Dataset<Row> truth = userCategories(spark, dataDir, key);
     Dataset<Row> recs =
         recommendations
             .select(Columns.USER_ID, Columns.ITEM_ID)

@@ -59,15 +59,39 @@ public final class Lakehouse {
   private final Path root;
   /** Where tables this lakehouse has not written yet are read from; null for a production lakehouse. */
   private final Lakehouse base;
+  /** Table → the version {@link #version} answers instead of the current one (reproduction); empty normally. */
+  private final Map<String, Long> pins;
 
   public Lakehouse(SparkSession spark, Path root) {
-    this(spark, root, null);
+    this(spark, root, null, Map.of());
   }
 
-  private Lakehouse(SparkSession spark, Path root, Lakehouse base) {
+  private Lakehouse(SparkSession spark, Path root, Lakehouse base, Map<String, Long> pins) {
     this.spark = spark;
     this.root = root.toAbsolutePath().normalize();
     this.base = base;
+    this.pins = Map.copyOf(pins);
+  }
+
+  /**
+   * This lakehouse with {@link #version(String)} answering {@code versions} for the tables named there
+   * instead of their current versions. Stages pin their inputs with {@code version} and read them with
+   * {@link #readAt}, so a stage run on a pinned lakehouse reads exactly the recorded versions (Delta time
+   * travel) — how {@code reproduce} rebuilds a night from its {@code run_report}. Tables not named are read
+   * as usual. Pin only tables the stage reads and does not write.
+   */
+  public Lakehouse pinnedAt(Map<String, Long> versions) {
+    return new Lakehouse(spark, root, base, versions);
+  }
+
+  /** The versions this lakehouse is pinned at (empty unless made by {@link #pinnedAt}). */
+  public Map<String, Long> pins() {
+    return pins;
+  }
+
+  /** The root of the production lakehouse under any experiments: where an embedded run keeps its key. */
+  public Path productionRoot() {
+    return base == null ? root : base.productionRoot();
   }
 
   /**
@@ -80,7 +104,7 @@ public final class Lakehouse {
       throw new IllegalArgumentException(
           "experiment name '" + name + "' is not allowed: use 1-64 letters, digits, '_', '-' or '.', starting with a letter or digit");
     }
-    return new Lakehouse(spark, root.resolve(EXPERIMENTS_DIR).resolve(name), this);
+    return new Lakehouse(spark, root.resolve(EXPERIMENTS_DIR).resolve(name), this, Map.of());
   }
 
   /** True for the lakehouse of an experiment (its writes never reach the base lakehouse). */
@@ -117,9 +141,13 @@ public final class Lakehouse {
     return ownsTable(table) || (base != null && base.exists(table));
   }
 
-  /** The current version of a table; fails with a hint when it does not exist. */
+  /** The current version of a table (or its pinned one, see {@link #pinnedAt}); fails with a hint when it does not exist. */
   public long version(String table) {
     requireExists(table);
+    Long pinned = pins.get(table);
+    if (pinned != null) {
+      return pinned;
+    }
     return DeltaTable.forPath(spark, readPath(table)).history(1).select("version").head().getLong(0);
   }
 

@@ -20,6 +20,10 @@ public final class Tables {
   public static final String USER_PROFILES = "user_profiles";
   public static final String USER_INTERESTS = "user_interests";
   public static final String CATEGORY_PRIORS = "category_priors";
+  /** For analysts: per segment, its users and most common interest labels; segments under k users suppressed. */
+  public static final String SEGMENT_SUMMARY = "segment_summary";
+  /** For analysts: per category, its users, exposures and positives; categories under k users suppressed. */
+  public static final String CATEGORY_SUMMARY = "category_summary";
   public static final String SIMILAR_ITEMS = "similar_items";
   public static final String ITEM_AUDIENCES = "item_audiences";
   public static final String RECOMMENDATIONS = "recommendations";
@@ -37,6 +41,6 @@ public final class Tables {
   public static final List<String> ALL =
       List.of(
           RAW_EVENTS, RAW_ITEMS, EVENTS, QUARANTINE, ITEMS, ITEM_EMBEDDINGS, INTERACTIONS, USER_INDEX, ITEM_INDEX,
-          ALS_USER_FACTORS, ALS_ITEM_FACTORS, USER_PROFILES, USER_INTERESTS, CATEGORY_PRIORS, SIMILAR_ITEMS, ITEM_AUDIENCES, RECOMMENDATIONS,
+          ALS_USER_FACTORS, ALS_ITEM_FACTORS, USER_PROFILES, USER_INTERESTS, CATEGORY_PRIORS, SEGMENT_SUMMARY, CATEGORY_SUMMARY, SIMILAR_ITEMS, ITEM_AUDIENCES, RECOMMENDATIONS,
           METRICS, PUBLISHED_RECOMMENDATIONS, PUBLICATIONS, RUN_REPORT, FORGET_AUDIT);
 }

@@ -3,7 +3,6 @@ package dev.nightjar.jobs.reliability;
 import dev.nightjar.jobs.cli.CommonOptions;
 import dev.nightjar.jobs.cli.TablePrinter;
 import dev.nightjar.jobs.lake.Tables;
-import dev.nightjar.jobs.privacy.PseudonymKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,9 +57,7 @@ public final class ForgetCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--users " + users + " holds no user ids (one raw user id per line)");
     }
     ForgetUsers.Result r =
-        common.withContext("nightjar forget", ctx -> ForgetUsers.run(ctx, ids,
-            PseudonymKey.load(System.getenv(), Optional.empty(), ctx.spark().sparkContext().isLocal(), ctx.lake().root()),
-            Instant.now()));
+        common.withContext("nightjar forget", ctx -> ForgetUsers.run(ctx, ids, ctx.pseudonymKey(), Instant.now()));
     List<List<String>> rows = new ArrayList<>();
     for (Map.Entry<String, Long> e : r.rowsRemoved().entrySet()) {
       rows.add(List.of(e.getKey(), Long.toString(e.getValue())));

@@ -5,10 +5,12 @@ import static org.apache.spark.sql.functions.*;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
+import dev.nightjar.jobs.privacy.PseudonymKey;
 import dev.nightjar.jobs.reliability.RawSchemaCheck;
 import dev.nightjar.transforms.Catalogue;
 import dev.nightjar.transforms.Columns;
 import dev.nightjar.transforms.Ingest;
+import dev.nightjar.transforms.privacy.Pseudonyms;
 import java.time.LocalDate;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,12 +21,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Night D's ingest: rebuilds {@code items} from every imported item version, then validates every
  * raw event not yet ingested with a timestamp up to the end of D into {@code events} (partition
- * {@code ingest_date = D}) or {@code quarantine} (with a reason). Rerunning D replaces exactly what
+ * {@code ingest_date = D}, {@code user_id} replaced by its HMAC-SHA256 pseudonym, docs/privacy.md) or
+ * {@code quarantine} (with a reason, the original values as they came). Rerunning D replaces exactly what
  * D wrote, so the result is the same rows.
  */
 public final class IngestStage {
   private static final Logger LOG = LoggerFactory.getLogger(IngestStage.class);
   public static final String NAME = "ingest";
+  /** Run-report detail: the fingerprint (never the key) of the pseudonym key the events were keyed with. */
+  public static final String PSEUDONYM_KEY_FINGERPRINT = "pseudonym_key_fingerprint";
 
   private IngestStage() {}
 
@@ -98,7 +103,12 @@ public final class IngestStage {
     LOG.info("Ingest {}: {} raw events due, {} accepted, {} quarantined {}", date, report.rowsIn(),
         report.rowsAccepted(), report.rowsQuarantined(), report.quarantinedByReason());
 
-    lake.replaceWhere(Tables.EVENTS, Ingest.accepted(checked, date), "ingest_date = " + day, Columns.INGEST_DATE);
+    // Accepted events are keyed by the HMAC pseudonym from here on, so every derived table and output is too
+    // (raw_events and quarantine's original payload keep the raw id: inputs, governed by retention and forget).
+    byte[] key = ctx.pseudonymKey();
+    report.detail(PSEUDONYM_KEY_FINGERPRINT, PseudonymKey.fingerprint(key));
+    lake.replaceWhere(Tables.EVENTS, Ingest.accepted(checked, date).withColumn(Columns.USER_ID, Pseudonyms.hmacSha256(col(Columns.USER_ID), key)),
+        "ingest_date = " + day, Columns.INGEST_DATE);
     lake.replaceWhere(
         Tables.QUARANTINE,
         Ingest.quarantined(checked, date),

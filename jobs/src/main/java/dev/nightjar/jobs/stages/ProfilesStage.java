@@ -11,11 +11,13 @@ import dev.nightjar.models.content.ContentProfiles;
 import dev.nightjar.transforms.Columns;
 import dev.nightjar.transforms.Interactions;
 import dev.nightjar.transforms.Interests;
+import dev.nightjar.transforms.privacy.KAnonymity;
 import java.sql.Date;
 import java.time.LocalDate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,14 +27,63 @@ import org.slf4j.LoggerFactory;
  * categories with exposure/positive counts and Beta posteriors (the exploration policy's inputs),
  * the population prior per category, interest labels (top categories) and k-means segments; and the
  * content neighbours: {@code similar_items} (item → most similar items) and {@code item_audiences}
- * (new item → users whose profile is closest). Writes {@code user_profiles}, {@code user_interests},
- * {@code category_priors}, {@code similar_items} and {@code item_audiences} (partition D).
+ * (new item → users whose profile is closest); and for analysts, per-segment and per-category summaries
+ * with groups of fewer than k users suppressed ({@code nightjar.privacy.kAnonymity}). Writes
+ * {@code user_profiles}, {@code user_interests}, {@code category_priors}, {@code similar_items},
+ * {@code item_audiences}, {@code segment_summary} and {@code category_summary} (partition D).
  */
 public final class ProfilesStage {
   private static final Logger LOG = LoggerFactory.getLogger(ProfilesStage.class);
   public static final String NAME = "profiles";
 
+  /** Run-report details of the k-anonymity threshold on the analyst summaries. */
+  public static final String K_ANONYMITY = "k_anonymity";
+  public static final String SEGMENTS_SUPPRESSED = "segments_suppressed";
+  public static final String CATEGORIES_SUPPRESSED = "categories_suppressed";
+  /** Interest labels listed per segment in {@code segment_summary}. */
+  public static final int SUMMARY_TOP_CATEGORIES = 3;
+  public static final String USERS = "users";
+  public static final String TOP_CATEGORIES = "top_categories";
+
   private ProfilesStage() {}
+
+  /**
+   * {@code segment_summary}: per segment, its distinct {@code users} and its {@value #SUMMARY_TOP_CATEGORIES}
+   * most common interest labels ({@code top_categories}, by users holding the label, then name); segments
+   * with fewer than {@code k} distinct users are suppressed.
+   *
+   * @param profiles {@code user_id, segment, top_categories} (the stored {@code user_profiles} of one night)
+   */
+  public static KAnonymity.Result segmentSummary(Dataset<Row> profiles, int k) {
+    String segment = ContentProfiles.SEGMENT;
+    Dataset<Row> sizes = profiles.groupBy(segment).agg(countDistinct(Columns.USER_ID).as(USERS));
+    Dataset<Row> labels = profiles.select(col(segment), col(Columns.USER_ID), explode(col(TOP_CATEGORIES)).as(Columns.CATEGORY))
+        .groupBy(segment, Columns.CATEGORY).agg(countDistinct(Columns.USER_ID).as("holders"))
+        .withColumn(Columns.RANK, row_number().over(
+            Window.partitionBy(segment).orderBy(col("holders").desc(), col(Columns.CATEGORY))))
+        .where(col(Columns.RANK).leq(SUMMARY_TOP_CATEGORIES))
+        .groupBy(segment)
+        .agg(transform(sort_array(collect_list(struct(col(Columns.RANK), col(Columns.CATEGORY)))), x -> x.getField(Columns.CATEGORY))
+            .as(TOP_CATEGORIES));
+    Dataset<Row> summary = sizes.join(labels, new String[] {segment}, "left")
+        .withColumn(TOP_CATEGORIES, coalesce(col(TOP_CATEGORIES), array().cast("array<string>")))
+        .select(segment, USERS, TOP_CATEGORIES);
+    return KAnonymity.suppressSmallGroups(summary, profiles.select(segment, Columns.USER_ID), k, segment);
+  }
+
+  /**
+   * {@code category_summary}: per category, its distinct {@code users}, {@code exposures} and {@code positives};
+   * categories with fewer than {@code k} distinct users are suppressed. ({@code category_priors} holds the same
+   * counts unsuppressed because every category's prior feeds the posteriors: it is a model input, not a report.)
+   *
+   * @param counts {@code user_id, category, exposures, positives} (per user and category)
+   */
+  public static KAnonymity.Result categorySummary(Dataset<Row> counts, int k) {
+    Dataset<Row> summary = counts.groupBy(Columns.CATEGORY)
+        .agg(countDistinct(Columns.USER_ID).as(USERS), sum(Interests.EXPOSURES).as(Interests.EXPOSURES),
+            sum(Interests.POSITIVES).as(Interests.POSITIVES));
+    return KAnonymity.suppressSmallGroups(summary, counts.select(Columns.CATEGORY, Columns.USER_ID), k, Columns.CATEGORY);
+  }
 
   public static RunReport run(StageContext ctx, LocalDate date) {
     Lakehouse lake = ctx.lake();
@@ -59,6 +110,11 @@ public final class ProfilesStage {
     Dataset<Row> storedPriors = lake.read(Tables.CATEGORY_PRIORS).where(day);
     lake.replaceWhere(Tables.USER_INTERESTS,
         Interests.posteriors(counts, storedPriors, users).withColumn(Columns.RUN_DATE, runDate), day, Columns.RUN_DATE);
+    // Per-group outputs for analysts keep only groups of at least k distinct users (k-anonymity threshold).
+    int k = ctx.config().privacy().kAnonymity();
+    KAnonymity.Result categorySummary = categorySummary(counts, k);
+    lake.replaceWhere(Tables.CATEGORY_SUMMARY, categorySummary.kept().withColumn(Columns.RUN_DATE, runDate), day, Columns.RUN_DATE);
+    long categoriesSuppressed = categorySummary.suppressedGroupCount();
     counts.unpersist();
 
     // Content vectors, interest labels and segments.
@@ -87,6 +143,14 @@ public final class ProfilesStage {
     Dataset<Row> audiences = ContentNeighbours.audiences(embeddings.join(newItems, Columns.ITEM_ID), vectors, p.audienceSize());
     lake.replaceWhere(Tables.ITEM_AUDIENCES, audiences.withColumn(Columns.RUN_DATE, runDate), day, Columns.RUN_DATE);
     vectors.unpersist();
+
+    Dataset<Row> storedProfiles = lake.read(Tables.USER_PROFILES).where(day);
+    KAnonymity.Result segments = segmentSummary(storedProfiles, k);
+    lake.replaceWhere(Tables.SEGMENT_SUMMARY, segments.kept().withColumn(Columns.RUN_DATE, runDate), day, Columns.RUN_DATE);
+    long segmentsSuppressed = segments.suppressedGroupCount();
+    LOG.info("profiles {}: k-anonymity k = {}: {} segments and {} categories suppressed from the analyst summaries",
+        date, k, segmentsSuppressed, categoriesSuppressed);
+    report.detail(K_ANONYMITY, k).detail(SEGMENTS_SUPPRESSED, segmentsSuppressed).detail(CATEGORIES_SUPPRESSED, categoriesSuppressed);
     long categories = storedPriors.count();
     LOG.info("profiles {}: {} users with a content vector, {} categories, {} segments", date, profiles, categories, p.segments());
     report.rowsIn(profiles).accepted(profiles).detail("users", profiles).detail("categories", categories).detail("segments", p.segments());

@@ -177,7 +177,7 @@ public final class RecommendStage {
         all = all.unionByName(score(profileVectors(in), itemVectors(in, eligible), excludedIdx, in, n, TopKParams.Metric.COSINE, SOURCE_CONTENT).withColumn(Blend.ANCHOR_ITEM_ID, noAnchor));
       }
       if (sources.contains(SOURCE_TRENDING)) {
-        Dataset<Row> trending = trending(in.events, eligible, date, s, ctx.config().interactions());
+        Dataset<Row> trending = trending(in.events, eligible, date, s, ctx.config().interactions(), TrendingNoise.of(ctx, date, report));
         all = all.unionByName(users.crossJoin(trending.select(Columns.ITEM_ID, Columns.SCORE))
             .join(excluded, new String[] {Columns.USER_ID, Columns.ITEM_ID}, "left_anti")
             .withColumn("source", lit(SOURCE_TRENDING)).withColumn(Blend.ANCHOR_ITEM_ID, noAnchor));
@@ -351,16 +351,15 @@ public final class RecommendStage {
 
   /**
    * Trending items: interaction weight summed over users in the last {@code trendingDays} days with
-   * a short half-life; the overall top N plus the top {@value #TRENDING_PER_CATEGORY} of each category.
+   * a short half-life — exact, or bounded per user and Laplace-noised ({@link TrendingNoise},
+   * {@code nightjar.privacy.epsilon}); the overall top N plus the top {@value #TRENDING_PER_CATEGORY} of each category.
    */
   static Dataset<Row> trending(
-      Dataset<Row> events, Dataset<Row> eligible, LocalDate date, RecommendSettings s, InteractionParams base) {
+      Dataset<Row> events, Dataset<Row> eligible, LocalDate date, RecommendSettings s, InteractionParams base, TrendingNoise noise) {
     InteractionParams recent = new InteractionParams(
         s.trendingDays(), s.trendingHalfLifeDays(), base.eventWeights(), base.botMaxEventsPerDay());
     Dataset<Row> popularity =
-        Interactions.compute(events, date, recent)
-            .groupBy(Columns.ITEM_ID).agg(sum(Columns.WEIGHT).as(Columns.SCORE))
-            .join(eligible, Columns.ITEM_ID)
+        noise.popularity(Interactions.compute(events, date, recent), eligible)
             .withColumn("all", lit("all"));
     Dataset<Row> overall = Ranking.topKPerGroup(popularity, "all", Columns.SCORE, Columns.ITEM_ID, s.candidatesPerSource());
     Dataset<Row> perCategory =

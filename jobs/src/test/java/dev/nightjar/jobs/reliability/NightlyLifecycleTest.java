@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -52,7 +51,7 @@ class NightlyLifecycleTest extends SparkTestBase {
   static final SyntheticShop.Params SHOP = new SyntheticShop.Params(150, 60, 5, LocalDate.of(2026, 10, 31), 7L, 6, 0.05, 0, 5);
   static final LocalDate D = SHOP.lastDay();
   static final Instant FORGOTTEN_AT = Instant.parse("2026-11-02T09:30:00Z");
-  /** Stands in for a table a later stage keys by pseudonym; it uses deletion vectors, which forget must purge. */
+  /** Stands in for a table a later stage adds, keyed by pseudonym like every derived table; it uses deletion vectors, which forget must purge. */
   static final String PSEUDONYMOUS = "pseudonymous_scores";
   static final String RECOMMENDATIONS_OF_D = "run_date = DATE'" + D + "'";
   static final Map<String, String> FORGET_SETTINGS = Map.of(
@@ -98,15 +97,19 @@ class NightlyLifecycleTest extends SparkTestBase {
   @Order(2)
   void forgetLeavesNoTraceInAnyTableOrReadableVersion() {
     Lakehouse lake = ctx.lake();
-    byte[] key = PseudonymKey.load(Map.of(), Optional.empty(), true, lake.root());
-    // One user known to the quarantine's JSON, one with lists (and whatever else they touched).
+    byte[] key = ctx.pseudonymKey();
+    // One user known to the quarantine's JSON, one with lists (and whatever else they touched), both by raw id:
+    // the lists are keyed by pseudonyms, so the raw id is the one whose pseudonym has a list.
     String quarantined = lake.read(Tables.QUARANTINE)
         .select(get_json_object(col(Columns.ORIGINAL), "$.user_id").as("u")).where("u IS NOT NULL").orderBy("u").head().getString(0);
-    String listed = lake.read(Tables.RECOMMENDATIONS).where(col(Columns.USER_ID).notEqual(quarantined))
-        .select(Columns.USER_ID).orderBy(Columns.USER_ID).head().getString(0);
+    String listed = lake.read(Tables.RAW_EVENTS).select(trim(col(Columns.USER_ID)).as("raw")).distinct()
+        .where(col("raw").notEqual(quarantined))
+        .join(lake.read(Tables.RECOMMENDATIONS).select(Columns.USER_ID).distinct(),
+            Pseudonyms.hmacSha256(col("raw"), key).equalTo(col(Columns.USER_ID)))
+        .select("raw").orderBy("raw").head().getString(0);
     List<String> forgotten = List.of(quarantined, listed);
     Map<String, String> pseudonyms = forgotten.stream().collect(Collectors.toMap(u -> u, u -> Pseudonyms.hmacSha256Hex(u, key)));
-    lake.read(Tables.USER_INDEX).select(Pseudonyms.hmacSha256(col(Columns.ID), key).as(Columns.USER_ID), lit(1.0).as("score"))
+    lake.read(Tables.USER_INDEX).select(col(Columns.ID).as(Columns.USER_ID), lit(1.0).as("score")) // ids are pseudonyms already
         .write().format("delta").save(lake.path(PSEUDONYMOUS));
     spark().sql("ALTER TABLE delta.`" + lake.path(PSEUDONYMOUS) + "` SET TBLPROPERTIES ('delta.enableDeletionVectors' = true)");
 
@@ -183,7 +186,7 @@ class NightlyLifecycleTest extends SparkTestBase {
     Lakehouse lake = ctx.lake();
     long events = lake.version(Tables.EVENTS);
     String someone = lake.read(Tables.EVENTS).select(Columns.USER_ID).orderBy(Columns.USER_ID).head().getString(0);
-    byte[] key = PseudonymKey.load(Map.of(), Optional.empty(), true, lake.root());
+    byte[] key = ctx.pseudonymKey();
     assertThrows(dev.nightjar.jobs.config.ConfigException.class, () -> withSQLConf(Map.of(Vacuums.RETENTION_CHECK_KEY, "true"),
         () -> ForgetUsers.run(ctx, List.of(someone), key, FORGOTTEN_AT)));
     assertEquals(events, lake.version(Tables.EVENTS));

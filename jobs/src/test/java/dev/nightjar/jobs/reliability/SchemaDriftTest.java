@@ -9,6 +9,7 @@ import dev.nightjar.jobs.lake.Tables;
 import dev.nightjar.jobs.stages.IngestStage;
 import dev.nightjar.jobs.stages.StageContext;
 import dev.nightjar.transforms.Columns;
+import dev.nightjar.transforms.privacy.Pseudonyms;
 import dev.nightjar.transforms.SchemaCheck.SchemaMismatchException;
 import dev.nightjar.transforms.testing.SparkTestBase;
 import java.time.Instant;
@@ -88,7 +89,11 @@ class SchemaDriftTest extends SparkTestBase {
     RunReport report = IngestStage.run(ctx, D);
     assertEquals(RunReport.STATUS_OK, report.status());
     assertEquals(2, report.rowsAccepted());
-    assertEquals(List.of("[U1,I1,view]", "[U2,I1,purchase]"),
-        sortedRows(ctx.lake().read(Tables.EVENTS).select(Columns.USER_ID, Columns.ITEM_ID, Columns.EVENT_TYPE)));
+    byte[] key = ctx.pseudonymKey();
+    assertEquals(
+        java.util.stream.Stream.of("[" + Pseudonyms.hmacSha256Hex("U1", key) + ",I1,view]", "[" + Pseudonyms.hmacSha256Hex("U2", key) + ",I1,purchase]")
+            .sorted().toList(),
+        sortedRows(ctx.lake().read(Tables.EVENTS).select(Columns.USER_ID, Columns.ITEM_ID, Columns.EVENT_TYPE)),
+        "accepted events are keyed by the users' pseudonyms");
   }
 }

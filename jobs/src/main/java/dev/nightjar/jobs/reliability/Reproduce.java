@@ -1,0 +1,145 @@
+package dev.nightjar.jobs.reliability;
+
+import static org.apache.spark.sql.functions.*;
+
+import dev.nightjar.jobs.lake.Lakehouse;
+import dev.nightjar.jobs.lake.Tables;
+import dev.nightjar.jobs.stages.InteractionsStage;
+import dev.nightjar.jobs.stages.Pipeline;
+import dev.nightjar.jobs.stages.RecommendStage;
+import dev.nightjar.jobs.stages.StageContext;
+import dev.nightjar.transforms.Columns;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.MapType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds one stage of night D from the input versions its {@code run_report} row recorded (Delta time
+ * travel), in the experiment lakehouse {@code reproduce-D} (cleared first; production is only read), and
+ * compares the rebuilt output partition with the stored one row for row.
+ *
+ * <p>It holds when the stage is a function of its pinned inputs, the configuration and the pseudonym
+ * key (seeds included), which is how every stage is written (docs/reliability.md). So run it with the
+ * night's configuration, and while the recorded versions can still be read: VACUUM removes the files of
+ * versions older than {@code nightjar.privacy.vacuumRetentionHours}, and {@code forget} deliberately makes
+ * the versions holding a forgotten user unreadable.
+ *
+ * <pre>{@code
+ * Reproduce.Result r = Reproduce.run(ctx, LocalDate.parse("2026-10-31"), "recommend");
+ * r.matches(); // true when every stored row was rebuilt and nothing else
+ * }</pre>
+ */
+public final class Reproduce {
+  private static final Logger LOG = LoggerFactory.getLogger(Reproduce.class);
+
+  /** The stages that can be reproduced, with the table they write partition D of; their inputs are read-only to them. */
+  public static final Map<String, String> OUTPUTS =
+      Map.of(RecommendStage.NAME, Tables.RECOMMENDATIONS, InteractionsStage.NAME, Tables.INTERACTIONS);
+
+  /** The experiment a reproduction of night {@code date} writes to. */
+  public static String experimentName(LocalDate date) {
+    return "reproduce-" + date;
+  }
+
+  private Reproduce() {}
+
+  /**
+   * What a reproduction found.
+   *
+   * @param stage the stage rebuilt
+   * @param table the output table compared (partition {@code run_date = D})
+   * @param versions the input versions read, as recorded in {@code run_report}
+   * @param storedRows rows of D in production's table
+   * @param rebuiltRows rows of D rebuilt
+   * @param onlyStored stored rows the rebuild did not produce (counting duplicates)
+   * @param onlyRebuilt rebuilt rows not stored
+   * @param experimentRoot where the rebuilt table lies
+   */
+  public record Result(String stage, String table, Map<String, Long> versions, long storedRows, long rebuiltRows,
+      long onlyStored, long onlyRebuilt, Path experimentRoot) {
+    public boolean matches() {
+      return onlyStored == 0 && onlyRebuilt == 0 && storedRows == rebuiltRows;
+    }
+  }
+
+  /** The input versions {@code stage} recorded for {@code date} in production's {@code run_report}. */
+  public static Map<String, Long> recordedVersions(Lakehouse lake, String stage, LocalDate date) {
+    List<Row> rows = lake.exists(Tables.RUN_REPORT)
+        ? lake.read(Tables.RUN_REPORT)
+            .where(col("stage").equalTo(stage).and(col(Columns.RUN_DATE).equalTo(lit(Date.valueOf(date)))))
+            .select("input_versions").collectAsList()
+        : List.of();
+    if (rows.isEmpty()) {
+      throw new IllegalStateException("run_report has no row for stage " + stage + " on " + date
+          + ": that night's " + stage + " never ran here, so there is nothing to reproduce");
+    }
+    Map<String, Long> versions = new TreeMap<>(rows.get(0).<String, Long>getJavaMap(0));
+    if (versions.isEmpty()) {
+      throw new IllegalStateException("run_report of " + stage + " on " + date + " recorded no input versions");
+    }
+    return versions;
+  }
+
+  /** Rebuilds {@code stage} for {@code date} from its recorded input versions and compares (see the class comment). */
+  public static Result run(StageContext ctx, LocalDate date, String stage) {
+    String table = OUTPUTS.get(stage);
+    if (table == null) {
+      throw new IllegalArgumentException("reproduce supports the stages " + new TreeMap<>(OUTPUTS).keySet() + ", not '" + stage + "'");
+    }
+    Lakehouse lake = ctx.lake();
+    if (lake.isExperiment()) {
+      throw new IllegalArgumentException("reproduce reads production's run_report and writes its own experiment: run it without --experiment");
+    }
+    ctx.spark().sparkContext().setJobGroup("reproduce", "nightjar reproduce " + stage + " " + date, false);
+    Map<String, Long> versions = recordedVersions(lake, stage, date);
+    Lakehouse experiment = lake.experiment(experimentName(date));
+    clear(experiment.root());
+    LOG.info("Reproducing {} of {} in {} from the recorded input versions {}", stage, date, experiment.root(), versions);
+    Pipeline.runStage(stage, new StageContext(ctx.spark(), experiment.pinnedAt(versions), ctx.config()), date);
+
+    Column day = col(Columns.RUN_DATE).equalTo(lit(Date.valueOf(date)));
+    Dataset<Row> stored = comparable(lake.read(table).where(day));
+    Dataset<Row> rebuilt = comparable(experiment.read(table).where(day));
+    Result r = new Result(stage, table, versions, stored.count(), rebuilt.count(),
+        stored.exceptAll(rebuilt).count(), rebuilt.exceptAll(stored).count(), experiment.root());
+    LOG.info("Reproduce {} {}: {} stored rows, {} rebuilt, {} only stored, {} only rebuilt", stage, date, r.storedRows(),
+        r.rebuiltRows(), r.onlyStored(), r.onlyRebuilt());
+    return r;
+  }
+
+  /** Map columns as sorted entry arrays, so set operations can compare them. */
+  private static Dataset<Row> comparable(Dataset<Row> df) {
+    Column[] cols = Arrays.stream(df.schema().fields())
+        .map(f -> f.dataType() instanceof MapType ? array_sort(map_entries(col(f.name()))).as(f.name()) : col(f.name()))
+        .toArray(Column[]::new);
+    return df.select(cols);
+  }
+
+  private static void clear(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not clear the reproduction experiment " + dir, e);
+    }
+  }
+}
