@@ -70,6 +70,9 @@ Every task is one `spark-submit --class dev.nightjar.jobs.Nightjar <jar> <stage>
 * **Variables** (Admin → Variables): `nightjar_jar` (application jar), `nightjar_lakehouse` (Delta
   lakehouse root), `nightjar_conf` (job config file); each has a default, see the DAG file.
 * **Connection**: `spark_default` says where to submit (YARN, Kubernetes, standalone).
+* **Pseudonym key**: `ingest` keys users by an HMAC pseudonym; the key is a secret file on the driver named by
+  `nightjar.privacy.pseudonymKeyFile` in the conf file (e.g. a Kubernetes secret mounted read-only). Without it
+  the run fails at `ingest` with a message saying so.
 * Failed tasks retry twice, 10 minutes apart; one run at a time; no catch-up of missed nights
   (backfill explicitly with `airflow dags backfill`).
 """
