@@ -3,6 +3,7 @@ package dev.nightjar.jobs;
 import dev.nightjar.jobs.cli.BenchCommand;
 import dev.nightjar.jobs.cli.ConfigCommand;
 import dev.nightjar.jobs.cli.DemoCommand;
+import dev.nightjar.jobs.cli.GpuPlanCommand;
 import dev.nightjar.jobs.cli.ImportCommand;
 import dev.nightjar.jobs.cli.NightlyCommand;
 import dev.nightjar.jobs.cli.SqlCommand;
@@ -45,7 +46,8 @@ import picocli.CommandLine.Command;
       ForgetCommand.class,
       SqlCommand.class,
       ConfigCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      GpuPlanCommand.class
     })
 public final class Nightjar implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
