@@ -20,9 +20,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Benchmarks that run a contender and its reference side by side in one process and print the ratio. */
+/**
+ * Benchmarks: a contender and its reference side by side in one process, printing the ratio
+ * ({@code scoring}, {@code embedding}); and the whole nightly pipeline at a chosen size ({@code pipeline}).
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Side-by-side benchmarks (same process, same data; the fast path is checked against the reference).",
+    description = {"Side-by-side benchmarks (same process, same data; the fast path is checked against the reference),",
+        "and `bench pipeline`: the nightly stages on a seeded shop of a chosen size, cost per stage."},
     subcommands = {BenchCommand.Scoring.class, BenchCommand.Embedding.class, BenchCommand.Pipeline.class})
 public final class BenchCommand {
 
