@@ -4,6 +4,7 @@ import dev.nightjar.jobs.cli.BenchCommand;
 import dev.nightjar.jobs.cli.ConfigCommand;
 import dev.nightjar.jobs.cli.DemoCommand;
 import dev.nightjar.jobs.cli.EvaluateCommand;
+import dev.nightjar.jobs.cli.GpuPlanCommand;
 import dev.nightjar.jobs.cli.ImportCommand;
 import dev.nightjar.jobs.cli.NightlyCommand;
 import dev.nightjar.jobs.cli.PublishCommand;
@@ -54,7 +55,8 @@ import picocli.CommandLine.Command;
       ReproduceCommand.class,
       SqlCommand.class,
       ConfigCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      GpuPlanCommand.class
     })
 public final class Nightjar implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -38,7 +38,7 @@ public class CliTest {
   void everyCommandHasHelp() {
     CommandLine cli = Nightjar.commandLine();
     List<String> names = new ArrayList<>(cli.getSubcommands().keySet());
-    assertTrue(names.containsAll(List.of("demo", "import", "ingest", "interactions", "train", "recommend", "nightly", "backfill", "sql", "config")), names.toString());
+    assertTrue(names.containsAll(List.of("demo", "import", "ingest", "interactions", "train", "recommend", "nightly", "backfill", "sql", "config", "gpu-plan", "bench")), names.toString());
     for (String name : names) {
       Run help = run(name, "--help");
       assertEquals(0, help.exitCode(), name);

@@ -28,6 +28,42 @@ class ConfigTest {
   }
 
   @Test
+  void gpuSparkSettingsLoadAsNightjarConfigAndNameThePluginResourcesAndDiscoveryScript() throws Exception {
+    Path file = repo().resolve("conf").resolve("spark-gpu.properties");
+    NightjarConfig config = NightjarConfig.load(file, List.of());
+    java.util.Map<String, String> spark = config.spark();
+    assertEquals("com.nvidia.spark.SQLPlugin", spark.get("spark.plugins"));
+    assertEquals("1", spark.get("spark.executor.resource.gpu.amount"));
+    assertEquals(1.0 / Integer.parseInt(spark.get("spark.executor.cores")),
+        Double.parseDouble(spark.get("spark.task.resource.gpu.amount")), 1e-9, "one GPU shared by every task slot");
+    assertTrue(Integer.parseInt(spark.get("spark.rapids.sql.concurrentGpuTasks")) >= 1);
+    assertTrue(spark.get("spark.rapids.memory.pinnedPool.size").matches("[0-9]+[gm]"));
+    assertTrue(spark.get("spark.executor.resource.gpu.discoveryScript").endsWith("getGpusResources.sh"));
+    java.util.Properties raw = new java.util.Properties();
+    try (var in = Files.newInputStream(file)) {
+      raw.load(in);
+    }
+    assertEquals(raw.size(), spark.size(), "only spark.* keys, so spark-submit --properties-file takes all of it");
+    for (String value : spark.values()) {
+      assertFalse(value.contains("#"), "no trailing comments in values: " + value);
+    }
+  }
+
+  @Test
+  void gpuDiscoveryScriptPrintsSparkResourceJson() throws Exception {
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path fake = bin.resolve("nvidia-smi");
+    Files.writeString(fake, "#!/bin/sh\nprintf '0\\n1\\n'\n");
+    assertTrue(fake.toFile().setExecutable(true));
+    ProcessBuilder pb = new ProcessBuilder("bash", repo().resolve("conf/getGpusResources.sh").toString());
+    pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    Process p = pb.redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    assertEquals(0, p.waitFor(), out);
+    assertEquals("{\"name\": \"gpu\", \"addresses\": [\"0\",\"1\"]}", out);
+  }
+
+  @Test
   void unknownKeyIsNamedWithTheKnownKeys() throws Exception {
     Path file = dir.resolve("bad.properties");
     Files.writeString(file, "nightjar.als.rnak=64\n");

@@ -90,10 +90,10 @@ public final class Catalogue {
     Column createdText = Ingest.nullIfBlank(col(Columns.CREATED_AT));
     Dataset<Row> parsed =
         current
-            .withColumn(Columns.ORIGINAL, to_json(struct(original)))
+            .withColumn(Columns.ORIGINAL, struct(original))
             .withColumn(Columns.ITEM_ID, Ingest.nullIfBlank(col(Columns.ITEM_ID)))
             .withColumn(Columns.TITLE, Ingest.nullIfBlank(col(Columns.TITLE)))
-            .withColumn("price_num", priceText.try_cast("double"))
+            .withColumn("price_num", Ingest.parseNumber(priceText))
             .withColumn("available_flag", available)
             .withColumn("created_date", to_date(Ingest.parseTimestamp(createdText)));
     Column reason =
@@ -133,7 +133,7 @@ public final class Catalogue {
             col(Columns.RAW_ID),
             col(Columns.SOURCE),
             col(Columns.REASON),
-            col(Columns.ORIGINAL),
+            to_json(col(Columns.ORIGINAL)).as(Columns.ORIGINAL),
             lit(Date.valueOf(runDate)).as(Columns.INGEST_DATE));
   }
 }

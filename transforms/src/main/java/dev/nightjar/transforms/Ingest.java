@@ -63,9 +63,27 @@ public final class Ingest {
    */
   public static Column parseTimestamp(Column ts) {
     Column trimmed = trim(ts);
-    return when(trimmed.rlike("^[0-9]{9,11}(\\.[0-9]+)?$"), timestamp_seconds(trimmed.try_cast("double")))
+    // the pattern guarantees a number, so a plain cast (which the RAPIDS Accelerator runs; try_cast it does not)
+    return when(trimmed.rlike("^[0-9]{9,11}(\\.[0-9]+)?$"), timestamp_seconds(trimmed.cast("double")))
         .when(trimmed.rlike("^[0-9]{4}-[0-9]{2}-[0-9]{2}"), call_function("try_to_timestamp", trimmed))
         .otherwise(lit(null).cast(DataTypes.TimestampType));
+  }
+
+  /**
+   * A decimal number, optionally signed, with an optional fraction and exponent. No {@code \\s*} around it:
+   * the RAPIDS Accelerator's regex engine refuses {@code \\s*$}, so {@link #parseNumber} trims first.
+   */
+  static final String NUMBER_PATTERN = "^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]{1,3})?$";
+
+  /**
+   * A string as a double when, without its surrounding spaces, it is a plain decimal number
+   * ({@link #NUMBER_PATTERN}: {@code 2}, {@code -1.5}, {@code .5}, {@code 1e3}), else null. Unlike
+   * {@code try_cast(s AS DOUBLE)} it refuses {@code NaN}, {@code Infinity} and Java suffixes like
+   * {@code 2d}, and the RAPIDS Accelerator runs it on the GPU (it has no {@code try_cast}).
+   */
+  public static Column parseNumber(Column s) {
+    Column trimmed = trim(s);
+    return when(trimmed.rlike(NUMBER_PATTERN), trimmed.cast(DataTypes.DoubleType));
   }
 
   /** Start of the day after {@code date}, in the session time zone (UTC in Nightjar). */
@@ -88,7 +106,8 @@ public final class Ingest {
 
   /**
    * Validates a batch; returns every row with parsed columns ({@code event_time}, {@code value_num},
-   * {@code event_key}) and a {@code reason} that is null for accepted rows.
+   * {@code event_key}), the values as imported ({@code original}, a struct; {@link #quarantined} writes it
+   * as JSON) and a {@code reason} that is null for accepted rows.
    *
    * @param catalogue the clean items ({@code item_id} column)
    * @param acceptedElsewhere {@code event_key}s already accepted by other nights (duplicates of them are quarantined)
@@ -107,13 +126,13 @@ public final class Ingest {
     Column[] original = Arrays.stream(RAW_EVENT_VALUE_COLUMNS).map(c -> col(c)).toArray(Column[]::new);
     Dataset<Row> parsed =
         batch
-            .withColumn(Columns.ORIGINAL, to_json(struct(original)))
+            .withColumn(Columns.ORIGINAL, struct(original))
             .withColumn(Columns.USER_ID, userId)
             .withColumn(Columns.ITEM_ID, itemId)
             .withColumn(Columns.EVENT_TYPE, eventType)
             .withColumn(Columns.VALUE, value)
             .withColumn(Columns.EVENT_TIME, parseTimestamp(col(Columns.TS)))
-            .withColumn(Columns.VALUE_NUM, col(Columns.VALUE).try_cast("double"))
+            .withColumn(Columns.VALUE_NUM, parseNumber(col(Columns.VALUE)))
             .withColumn(
                 Columns.EVENT_KEY,
                 coalesce(
@@ -187,7 +206,11 @@ public final class Ingest {
             lit(Date.valueOf(runDate)).as(Columns.INGEST_DATE));
   }
 
-  /** Quarantined rows in the layout of the {@code quarantine} table: original values as JSON and the reason. */
+  /**
+   * Quarantined rows in the layout of the {@code quarantine} table: original values as JSON and the reason.
+   * The JSON is made here, after the filter, so only quarantined rows pay for it ({@code to_json} is the
+   * one expression of ingest the RAPIDS Accelerator leaves on the CPU, see docs/gpu.md).
+   */
   public static Dataset<Row> quarantined(Dataset<Row> validated, LocalDate runDate) {
     return validated
         .where(col(Columns.REASON).isNotNull())
@@ -196,7 +219,7 @@ public final class Ingest {
             col(Columns.RAW_ID),
             col(Columns.SOURCE),
             col(Columns.REASON),
-            col(Columns.ORIGINAL),
+            to_json(col(Columns.ORIGINAL)).as(Columns.ORIGINAL),
             lit(Date.valueOf(runDate)).as(Columns.INGEST_DATE));
   }
 

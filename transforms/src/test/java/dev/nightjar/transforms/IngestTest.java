@@ -144,6 +144,21 @@ class IngestTest extends SparkTestBase {
   }
 
   @Test
+  void parseNumberReadsPlainDecimalsOnly() {
+    List<Row> rows =
+        spark()
+            .sql(
+                "SELECT * FROM VALUES ('2'), (' -1.5 '), ('.5'), ('3.'), ('1e3'), ('+2E-1'), ('NaN'), ('Infinity'),"
+                    + " ('2d'), ('1,5'), ('abc'), ('.'), (''), (NULL) AS t(v)")
+            .select(Ingest.parseNumber(col("v")))
+            .collectAsList();
+    List<Double> parsed = rows.stream().map(r -> r.isNullAt(0) ? null : r.getDouble(0)).toList();
+    assertEquals(
+        java.util.Arrays.asList(2.0, -1.5, 0.5, 3.0, 1000.0, 0.2, null, null, null, null, null, null, null, null),
+        parsed);
+  }
+
+  @Test
   void missingColumnFailsNamingIt() {
     Dataset<Row> broken = rawEvents().drop("event_type");
     SchemaCheck.SchemaMismatchException e =

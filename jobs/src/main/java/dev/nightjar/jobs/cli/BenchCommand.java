@@ -1,11 +1,18 @@
 package dev.nightjar.jobs.cli;
 
 import dev.nightjar.jobs.Sessions;
+import dev.nightjar.jobs.bench.PipelineBenchmark;
+import dev.nightjar.jobs.config.NightjarConfig;
+import dev.nightjar.jobs.lake.Lakehouse;
+import dev.nightjar.jobs.stages.StageContext;
 import dev.nightjar.models.scoring.ScoringBenchmark;
 import dev.nightjar.models.text.EmbeddingBenchmark;
 import dev.nightjar.models.text.EmbeddingParams;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -13,10 +20,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Benchmarks that run a contender and its reference side by side in one process and print the ratio. */
+/**
+ * Benchmarks: a contender and its reference side by side in one process, printing the ratio
+ * ({@code scoring}, {@code embedding}); and the whole nightly pipeline at a chosen size ({@code pipeline}).
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Side-by-side benchmarks (same process, same data; the fast path is checked against the reference).",
-    subcommands = {BenchCommand.Scoring.class, BenchCommand.Embedding.class})
+    description = {"Side-by-side benchmarks (same process, same data; the fast path is checked against the reference),",
+        "and `bench pipeline`: the nightly stages on a seeded shop of a chosen size, cost per stage."},
+    subcommands = {BenchCommand.Scoring.class, BenchCommand.Embedding.class, BenchCommand.Pipeline.class})
 public final class BenchCommand {
 
   @Command(name = "scoring", mixinStandardHelpOptions = true,
@@ -74,6 +85,58 @@ public final class BenchCommand {
       EmbeddingBenchmark.Result result = EmbeddingBenchmark.run(new EmbeddingBenchmark.Params(sharedDir, texts, 1, encoder));
       System.out.println(result.line());
       return result.agrees() ? 0 : 1;
+    }
+  }
+
+  @Command(name = "pipeline", mixinStandardHelpOptions = true,
+      description = {"The whole nightly pipeline on a seeded synthetic shop of the given size, in a temporary lakehouse:",
+          "per stage the wall time, rows in and out, rows/s, peak JVM heap and peak process RSS, and its share of the total.",
+          "Last line: bench pipeline: U users, I items, E events: nightly Ts, dominant stage S (P%)"})
+  public static final class Pipeline implements Callable<Integer> {
+    @Option(names = "--users", defaultValue = "4000", description = "Shoppers (default ${DEFAULT-VALUE}).")
+    int users;
+
+    @Option(names = "--items", defaultValue = "2000", description = "Catalogue items (default ${DEFAULT-VALUE}).")
+    int items;
+
+    @Option(names = "--events", defaultValue = "200000", description = "Events, about (default ${DEFAULT-VALUE}).")
+    long events;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the generator (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--conf", paramLabel = "FILE", defaultValue = "${env:NIGHTJAR_CONF}",
+        description = "Config file (spark.* and nightjar.* settings); env NIGHTJAR_CONF.")
+    Path conf;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one config key (repeatable).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--keep", description = "Keep the temporary folder (shop files and lakehouse) and print its path.")
+    boolean keep;
+
+    @Override
+    public Integer call() throws Exception {
+      PipelineBenchmark.Params params = new PipelineBenchmark.Params(users, items, events, seed);
+      NightjarConfig config = NightjarConfig.load(conf, overrides);
+      Path work = Files.createTempDirectory("nightjar-bench-pipeline");
+      SparkSession spark = Sessions.open("nightjar bench pipeline", config.spark());
+      try {
+        PipelineBenchmark.Result result =
+            PipelineBenchmark.run(new StageContext(spark, new Lakehouse(spark, work.resolve("lakehouse")), config), work, params);
+        PipelineBenchmark.print(result, System.out);
+        if (keep) {
+          System.out.println("Kept " + work);
+        }
+        return 0;
+      } finally {
+        spark.stop();
+        if (!keep) {
+          try (var paths = Files.walk(work)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+          }
+        }
+      }
     }
   }
 }

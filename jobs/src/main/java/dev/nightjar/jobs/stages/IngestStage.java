@@ -12,6 +12,8 @@ import dev.nightjar.transforms.Columns;
 import dev.nightjar.transforms.Ingest;
 import dev.nightjar.transforms.privacy.Pseudonyms;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -68,30 +70,7 @@ public final class IngestStage {
     LOG.info("Catalogue: {} raw item rows, {} items, {} items quarantined", rawItemRows, itemCount, itemVersions - itemCount);
 
     // 2. Events: everything due by the end of D that no other night has taken.
-    Dataset<Row> ingestedElsewhere = emptyIds(lake);
-    Dataset<Row> acceptedElsewhere = ctx.spark().emptyDataFrame().withColumn(Columns.EVENT_KEY, lit(""));
-    if (lake.exists(Tables.EVENTS)) {
-      long v = lake.version(Tables.EVENTS);
-      report.inputVersion(Tables.EVENTS, v);
-      Dataset<Row> others = lake.readAt(Tables.EVENTS, v).where(col(Columns.INGEST_DATE).notEqual(lit(java.sql.Date.valueOf(date))));
-      ingestedElsewhere = ingestedElsewhere.unionByName(others.select(Columns.RAW_ID));
-      acceptedElsewhere = others.select(Columns.EVENT_KEY);
-    }
-    long quarantineVersion = lake.version(Tables.QUARANTINE);
-    report.inputVersion(Tables.QUARANTINE, quarantineVersion);
-    ingestedElsewhere =
-        ingestedElsewhere.unionByName(
-            lake.readAt(Tables.QUARANTINE, quarantineVersion)
-                .where(
-                    col(Columns.SOURCE_TABLE).equalTo(Ingest.SOURCE_TABLE)
-                        .and(col(Columns.INGEST_DATE).notEqual(lit(java.sql.Date.valueOf(date)))))
-                .select(Columns.RAW_ID));
-
-    Dataset<Row> batch =
-        Ingest.selectBatch(lake.readAt(Tables.RAW_EVENTS, rawEventsVersion), ingestedElsewhere, date);
-    Dataset<Row> checked =
-        Ingest.validate(batch, lake.read(Tables.ITEMS), acceptedElsewhere, date, ctx.config().ingest())
-            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> checked = checkedEvents(ctx, date, rawEventsVersion, report).persist(StorageLevel.MEMORY_AND_DISK());
     for (Row r : checked.groupBy(Columns.REASON).count().collectAsList()) {
       if (r.isNullAt(0)) {
         report.accepted(r.getLong(1));
@@ -131,6 +110,55 @@ public final class IngestStage {
       report.status(RunReport.STATUS_NO_DATA);
     }
     return report.requireBalanced().write(lake);
+  }
+
+  /**
+   * The DataFrames night D's ingest writes, built on the current tables but not run: what {@code gpu-plan}
+   * checks. Keys are {@code items}, {@code quarantine (items)}, {@code events}, {@code quarantine (events)}.
+   * Needs {@code raw_items}, {@code raw_events} and {@code items} (an earlier night's ingest).
+   */
+  public static Map<String, Dataset<Row>> plans(StageContext ctx, LocalDate date) {
+    Lakehouse lake = ctx.lake();
+    RunReport scratch = RunReport.of(NAME, date);
+    Dataset<Row> checkedItems =
+        Catalogue.validate(Catalogue.currentVersions(lake.readAt(Tables.RAW_ITEMS, lake.version(Tables.RAW_ITEMS))));
+    Dataset<Row> checked = checkedEvents(ctx, date, lake.version(Tables.RAW_EVENTS), scratch);
+    Map<String, Dataset<Row>> plans = new LinkedHashMap<>();
+    plans.put("items", Catalogue.accepted(checkedItems));
+    plans.put("quarantine (items)", Catalogue.quarantined(checkedItems, date));
+    plans.put("events", Ingest.accepted(checked, date));
+    plans.put("quarantine (events)", Ingest.quarantined(checked, date));
+    return plans;
+  }
+
+  /**
+   * Every raw event (of {@code raw_events} at {@code rawEventsVersion}) due by the end of D that no other night took, validated against the clean
+   * {@code items} table (read as it is now) and the events other nights accepted; records the input
+   * versions in {@code report}.
+   */
+  private static Dataset<Row> checkedEvents(StageContext ctx, LocalDate date, long rawEventsVersion, RunReport report) {
+    Lakehouse lake = ctx.lake();
+    Dataset<Row> ingestedElsewhere = emptyIds(lake);
+    Dataset<Row> acceptedElsewhere = ctx.spark().emptyDataFrame().withColumn(Columns.EVENT_KEY, lit(""));
+    if (lake.exists(Tables.EVENTS)) {
+      long v = lake.version(Tables.EVENTS);
+      report.inputVersion(Tables.EVENTS, v);
+      Dataset<Row> others = lake.readAt(Tables.EVENTS, v).where(col(Columns.INGEST_DATE).notEqual(lit(java.sql.Date.valueOf(date))));
+      ingestedElsewhere = ingestedElsewhere.unionByName(others.select(Columns.RAW_ID));
+      acceptedElsewhere = others.select(Columns.EVENT_KEY);
+    }
+    long quarantineVersion = lake.version(Tables.QUARANTINE);
+    report.inputVersion(Tables.QUARANTINE, quarantineVersion);
+    ingestedElsewhere =
+        ingestedElsewhere.unionByName(
+            lake.readAt(Tables.QUARANTINE, quarantineVersion)
+                .where(
+                    col(Columns.SOURCE_TABLE).equalTo(Ingest.SOURCE_TABLE)
+                        .and(col(Columns.INGEST_DATE).notEqual(lit(java.sql.Date.valueOf(date)))))
+                .select(Columns.RAW_ID));
+    Dataset<Row> batch =
+        Ingest.selectBatch(lake.readAt(Tables.RAW_EVENTS, rawEventsVersion), ingestedElsewhere, date);
+    return Ingest.validate(batch, lake.read(Tables.ITEMS), acceptedElsewhere, date, ctx.config().ingest());
   }
 
   private static Dataset<Row> emptyIds(Lakehouse lake) {

@@ -185,14 +185,63 @@ public final class ListAssembler {
         perCategory.merge(chosen.category(), 1, Integer::sum);
       }
       if (lambda < 1 && chosen.vector() != null) {
-        for (int i = 0; i < ordered.size(); i++) {
-          if (!used[i] && ordered.get(i).vector() != null) {
-            maxSim[i] = Math.max(maxSim[i], dot(chosen.vector(), ordered.get(i).vector()));
-          }
-        }
+        updateMaxSim(chosen.vector(), ordered, used, maxSim);
       }
     }
     return selected;
+  }
+
+  /** Candidates whose dot products with the chosen item {@link #updateMaxSim} computes in one pass. */
+  static final int DOT_LANES = 4;
+
+  /**
+   * {@code maxSim[i] = max(maxSim[i], dot(v, ordered[i].vector))} for every unused candidate with a
+   * vector: the inner loop of MMR, k × candidates × dimension multiply-adds per user, most of the
+   * recommend stage's CPU time. {@link #dot} is one serial sum, bound by the latency of a double add;
+   * here {@value #DOT_LANES} candidates share a pass over {@code v}, each with its own sum taken in the
+   * same order as {@code dot}, so the values are bit-identical and the independent sums overlap.
+   */
+  static void updateMaxSim(float[] v, List<Candidate> ordered, boolean[] used, double[] maxSim) {
+    int[] index = new int[DOT_LANES];
+    float[][] lanes = new float[DOT_LANES][];
+    int filled = 0;
+    for (int i = 0; i < ordered.size(); i++) {
+      float[] u = ordered.get(i).vector();
+      if (used[i] || u == null) {
+        continue;
+      }
+      if (u.length != v.length) { // the fast path needs equal lengths; dot compares the common prefix
+        maxSim[i] = Math.max(maxSim[i], dot(v, u));
+        continue;
+      }
+      index[filled] = i;
+      lanes[filled++] = u;
+      if (filled == DOT_LANES) {
+        dot4(v, lanes[0], lanes[1], lanes[2], lanes[3], index, maxSim);
+        filled = 0;
+      }
+    }
+    for (int j = 0; j < filled; j++) {
+      maxSim[index[j]] = Math.max(maxSim[index[j]], dot(v, lanes[j]));
+    }
+  }
+
+  private static void dot4(float[] v, float[] a, float[] b, float[] c, float[] d, int[] index, double[] maxSim) {
+    double sa = 0;
+    double sb = 0;
+    double sc = 0;
+    double sd = 0;
+    for (int j = 0; j < v.length; j++) {
+      float x = v[j];
+      sa += x * a[j];
+      sb += x * b[j];
+      sc += x * c[j];
+      sd += x * d[j];
+    }
+    maxSim[index[0]] = Math.max(maxSim[index[0]], sa);
+    maxSim[index[1]] = Math.max(maxSim[index[1]], sb);
+    maxSim[index[2]] = Math.max(maxSim[index[2]], sc);
+    maxSim[index[3]] = Math.max(maxSim[index[3]], sd);
   }
 
   private record Pick(Candidate candidate, double propensity) {}
