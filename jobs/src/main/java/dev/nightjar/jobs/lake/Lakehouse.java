@@ -107,6 +107,26 @@ public final class Lakehouse {
     return new Lakehouse(spark, root.resolve(EXPERIMENTS_DIR).resolve(name), this, Map.of());
   }
 
+  /**
+   * Deletes everything this experiment wrote (its folder), so a scratch run starts from production's
+   * tables again. Refused for a production lakehouse.
+   */
+  public void clearExperiment() {
+    if (base == null) {
+      throw new IllegalStateException("clearExperiment() is for experiments only; " + root + " is a production lakehouse");
+    }
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not clear the experiment folder " + root, e);
+    }
+  }
+
   /** True for the lakehouse of an experiment (its writes never reach the base lakehouse). */
   public boolean isExperiment() {
     return base != null;

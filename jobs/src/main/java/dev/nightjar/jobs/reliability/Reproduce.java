@@ -9,18 +9,13 @@ import dev.nightjar.jobs.stages.Pipeline;
 import dev.nightjar.jobs.stages.RecommendStage;
 import dev.nightjar.jobs.stages.StageContext;
 import dev.nightjar.transforms.Columns;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -108,7 +103,7 @@ public final class Reproduce {
     ctx.spark().sparkContext().setJobGroup("reproduce", "nightjar reproduce " + stage + " " + date, false);
     Map<String, Long> versions = recordedVersions(lake, stage, date);
     Lakehouse experiment = lake.experiment(experimentName(date));
-    clear(experiment.root());
+    experiment.clearExperiment();
     LOG.info("Reproducing {} of {} in {} from the recorded input versions {}", stage, date, experiment.root(), versions);
     Pipeline.runStage(stage, new StageContext(ctx.spark(), experiment.pinnedAt(versions), ctx.config()), date);
 
@@ -128,18 +123,5 @@ public final class Reproduce {
         .map(f -> f.dataType() instanceof MapType ? array_sort(map_entries(col(f.name()))).as(f.name()) : col(f.name()))
         .toArray(Column[]::new);
     return df.select(cols);
-  }
-
-  private static void clear(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not clear the reproduction experiment " + dir, e);
-    }
   }
 }

@@ -19,10 +19,6 @@ import dev.nightjar.transforms.eval.RankingMetrics;
 import dev.nightjar.transforms.eval.Slices;
 import dev.nightjar.transforms.eval.Split;
 import dev.nightjar.transforms.eval.Splits;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
@@ -31,7 +27,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -300,7 +295,7 @@ public final class EvaluateStage {
     private Workspace() {}
 
     static void prepare(StageContext ctx, Lakehouse work, Dataset<Row> train, SplitPlan plan, boolean modelsNeeded) {
-      deleteRecursively(work.root());
+      work.clearExperiment();
       StageContext workCtx = new StageContext(ctx.spark(), work, ctx.config());
       work.overwrite(Tables.EVENTS, train, Columns.INGEST_DATE);
       if (plan.name().equals("temporal")) {
@@ -315,18 +310,6 @@ public final class EvaluateStage {
       }
     }
 
-    private static void deleteRecursively(Path dir) {
-      if (!Files.exists(dir)) {
-        return;
-      }
-      try (Stream<Path> paths = Files.walk(dir)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("could not clear the evaluation workspace " + dir, e);
-      }
-    }
   }
 
   /** Scores lists against the sliced truth: ranking metrics per slice, beyond-accuracy metrics on slice {@code all}. */
