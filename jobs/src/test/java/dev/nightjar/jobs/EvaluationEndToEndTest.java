@@ -97,6 +97,18 @@ class EvaluationEndToEndTest extends SparkTestBase {
       assertTrue(rows.stream().anyMatch(r -> r.getString(3).equals(slice) && r.getString(4).equals("ndcg")), slice);
     }
     assertTrue(rows.stream().allMatch(r -> r.getString(1).equals("temporal")));
+
+    // What `bin/nightjar evaluate` prints from these rows: the table per k, and --json.
+    java.io.ByteArrayOutputStream table = new java.io.ByteArrayOutputStream();
+    dev.nightjar.jobs.cli.EvaluateCommand.printBlocks(new java.io.PrintStream(table, true, java.nio.charset.StandardCharsets.UTF_8), rows);
+    String printed = table.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(printed.contains("Metrics at k = 10") && printed.contains("Metrics at k = 20"), printed);
+    assertTrue(printed.lines().anyMatch(l -> l.startsWith("blend_explore_5")), printed);
+    java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream();
+    dev.nightjar.jobs.cli.EvaluateCommand.printJson(new java.io.PrintStream(json, true, java.nio.charset.StandardCharsets.UTF_8), rows);
+    List<String> lines = json.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    assertEquals(rows.size(), lines.size());
+    assertTrue(lines.get(0).startsWith("{\"variant\":") && lines.get(0).contains("\"slice\":"), lines.get(0));
   }
 
   @Test

@@ -117,7 +117,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   /** One JSON object per metric row with exactly the keys variant, slice, metric, k, value. */
-  static void printJson(PrintStream out, List<Row> rows) {
+  public static void printJson(PrintStream out, List<Row> rows) {
     StructType schema = new StructType()
         .add("variant", DataTypes.StringType).add("slice", DataTypes.StringType).add("metric", DataTypes.StringType)
         .add("k", DataTypes.IntegerType).add("value", DataTypes.DoubleType);
@@ -129,7 +129,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   /** Slice {@code all}: one block per k, a row per variant, a column per metric. */
-  static void printBlocks(PrintStream out, List<Row> rows) {
+  public static void printBlocks(PrintStream out, List<Row> rows) {
     TreeSet<Integer> ks = new TreeSet<>();
     List<String> variants = new ArrayList<>();
     List<String> metrics = new ArrayList<>();

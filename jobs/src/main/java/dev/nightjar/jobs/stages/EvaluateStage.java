@@ -29,7 +29,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -328,9 +328,9 @@ public final class EvaluateStage {
       Date runDate = Date.valueOf(date);
       for (Row r : ranking.unionByName(beyond).collectAsList()) {
         Object value = r.get(r.fieldIndex(EvalColumns.VALUE));
-        rows.add(RowFactory.create(runDate, split, variant, r.getString(r.fieldIndex(EvalColumns.SLICE)),
+        rows.add(new GenericRowWithSchema(new Object[] {runDate, split, variant, r.getString(r.fieldIndex(EvalColumns.SLICE)),
             r.getString(r.fieldIndex(EvalColumns.METRIC)), r.getInt(r.fieldIndex(EvalColumns.K)),
-            value == null ? null : ((Number) value).doubleValue()));
+            value == null ? null : ((Number) value).doubleValue()}, METRICS_SCHEMA));
       }
       lists.unpersist();
       rows.sort(Comparator.comparing((Row r) -> r.getString(3)).thenComparing(r -> r.getString(4)).thenComparing(r -> r.getInt(5)));
