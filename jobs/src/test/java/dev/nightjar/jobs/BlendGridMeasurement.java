@@ -61,5 +61,9 @@ class BlendGridMeasurement extends SparkTestBase {
       }
     }
     out.forEach((k, v) -> System.out.println("GRID " + k + " " + v));
+    for (String name : exps.keySet()) {
+      org.junit.jupiter.api.Assertions.assertTrue(out.containsKey(name) && out.get(name).contains("ndcg@10="),
+          "every grid setting was scored: " + name + " missing from " + out.keySet());
+    }
   }
 }
