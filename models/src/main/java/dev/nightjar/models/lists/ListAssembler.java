@@ -20,11 +20,15 @@ import java.util.SplittableRandom;
  * <p>Exploration: E = {@code exploreRanks.size()} slots. The categories of the exploitation items
  * that rank above the last slot (the user's known interests) are excluded; for each slot a category
  * is drawn by Thompson sampling (one draw from each remaining category's Beta posterior, the largest
- * wins) and its best pool item not yet listed fills the slot. Items of an explored category are then
- * left out of the exploitation part, so explored categories always lie outside it. Its {@code propensity} is the probability that the category wins, estimated
- * with {@code propensitySamples} further draws (floored at one win), conditional on the slots filled
- * before it. Exploitation rows have propensity 1. A slot with no explorable category is filled by
- * exploitation.
+ * wins) and one of that category's pool items, drawn uniformly, fills the slot. Uniformly rather than
+ * the best-scored: the best item of a category is much the same item for every user (its most popular),
+ * so exploring with it would narrow the catalogue the lists reach; a uniform draw over the user's own
+ * candidates of the category spreads exploration over it and keeps the propensity exact. Items of an
+ * explored category are then left out of the exploitation part, so explored categories always lie
+ * outside it. The row's {@code propensity} is P(category wins) × 1/(its candidates), the first factor
+ * estimated with {@code propensitySamples} further draws (floored at one win), conditional on the slots
+ * filled before it. Exploitation rows have propensity 1. A slot with no explorable category is filled
+ * by exploitation.
  *
  * <pre>{@code
  * List<Recommendation> list = ListAssembler.assemble(pool, history, beliefs, seed, ListAssembler.Params.defaults());
@@ -252,15 +256,15 @@ public final class ListAssembler {
     if (slots == 0) {
       return picks;
     }
-    Map<String, Candidate> bestInCategory = new HashMap<>();
-    for (Candidate c : ordered) {
+    Map<String, List<Candidate>> inCategory = new HashMap<>();
+    for (Candidate c : ordered) { // score order, ties by item id: the draw below sees a deterministic list
       if (c.category() != null && !excluded.contains(c.category())) {
-        bestInCategory.putIfAbsent(c.category(), c);
+        inCategory.computeIfAbsent(c.category(), x -> new ArrayList<>()).add(c);
       }
     }
     List<CategoryBelief> open = new ArrayList<>();
     for (CategoryBelief b : beliefs) {
-      if (bestInCategory.containsKey(b.category())) {
+      if (inCategory.containsKey(b.category())) {
         open.add(b);
       }
     }
@@ -275,8 +279,9 @@ public final class ListAssembler {
           wins++;
         }
       }
-      double propensity = Math.max(wins, 1) / (double) samples;
-      picks.add(new Pick(bestInCategory.get(open.get(chosen).category()), propensity));
+      List<Candidate> items = inCategory.get(open.get(chosen).category());
+      double propensity = Math.max(wins, 1) / (double) samples / items.size();
+      picks.add(new Pick(items.get(draws.nextInt(items.size())), propensity));
       open.remove(chosen);
     }
     return picks;

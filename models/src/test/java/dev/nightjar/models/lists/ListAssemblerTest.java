@@ -161,6 +161,27 @@ class ListAssemblerTest {
   }
 
   @Test
+  void anExploredCategorysItemIsDrawnUniformlyAndItsPropensityCountsTheDraw() {
+    // One explorable category with four candidates of very different scores: over many users (seeds) the
+    // slot offers each of them about a quarter of the time, not always the best-scored one, and the
+    // propensity is P(category) x 1/4 = 0.25 (the category always wins: it is the only one open).
+    List<Candidate> pool = List.of(
+        new Candidate("top", "T", "Exploited", null, 9, "als"),
+        new Candidate("g1", "G1", "Garden", null, 4, "als"), new Candidate("g2", "G2", "Garden", null, 3, "content"),
+        new Candidate("g3", "G3", "Garden", null, 2, "trending"), new Candidate("g4", "G4", "Garden", null, 1, "content"));
+    List<CategoryBelief> beliefs = List.of(new CategoryBelief("Garden", 2, 5), new CategoryBelief("Exploited", 5, 2));
+    Map<String, Integer> offered = new HashMap<>();
+    for (long seed = 0; seed < 400; seed++) {
+      Recommendation slot = ListAssembler.assemble(pool, List.of(), beliefs, seed, new Params(2, 1.0, 10, List.of(2), 100)).get(1);
+      assertEquals(ListAssembler.SOURCE_EXPLORE, slot.source());
+      assertEquals(0.25, slot.propensity(), 1e-12);
+      offered.merge(slot.itemId(), 1, Integer::sum);
+    }
+    assertEquals(Set.of("g1", "g2", "g3", "g4"), offered.keySet());
+    offered.values().forEach(n -> assertTrue(n > 60 && n < 140, "each item about 100 of 400 times: " + offered));
+  }
+
+  @Test
   void reasonsNameTheClosestHistoryItem() {
     float[] mugVector = {1, 0};
     float[] gardenVector = {0, 1};
