@@ -4,23 +4,18 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nightjar.jobs.config.NightjarConfig;
-import dev.nightjar.jobs.demo.SyntheticShop;
 import dev.nightjar.jobs.lake.Lakehouse;
-import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
 import dev.nightjar.jobs.report.ReportFixtures;
-import dev.nightjar.jobs.stages.ImportStage;
-import dev.nightjar.jobs.stages.Pipeline;
 import dev.nightjar.jobs.stages.PublishStage;
 import dev.nightjar.jobs.stages.StageContext;
+import dev.nightjar.jobs.testing.SmallNight;
 import dev.nightjar.transforms.testing.SparkTestBase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +40,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NotebooksTest extends SparkTestBase {
-  static final SyntheticShop.Params SHOP = new SyntheticShop.Params(150, 60, 5, LocalDate.of(2026, 10, 31), 7L, 6, 0.05, 0, 5);
-  static final LocalDate D = SHOP.lastDay();
+  static final LocalDate D = SmallNight.D;
   /** The tables the notebooks read, each with its symlink-format manifest. */
   static final List<String> MANIFEST_TABLES = List.of(Tables.RECOMMENDATIONS, Tables.PUBLISHED_RECOMMENDATIONS, Tables.QUARANTINE,
       Tables.RUN_REPORT, Tables.METRICS, Tables.PUBLICATIONS);
@@ -57,15 +51,8 @@ class NotebooksTest extends SparkTestBase {
 
   @BeforeAll
   static void smallPipelineRun() throws Exception {
-    SyntheticShop.Summary shop = new SyntheticShop(SHOP).generate(tempDir.resolve("shop"));
-    NightjarConfig config = NightjarConfig.load(null, List.of(
-        "nightjar.als.rank=8", "nightjar.als.maxIter=3", "nightjar.recommend.k=10", "nightjar.recommend.exploreRanks=5,10",
-        "nightjar.profiles.segments=2"));
-    StageContext ctx = new StageContext(spark(), new Lakehouse(spark(), tempDir.resolve("lake")), config);
-    lake = ctx.lake();
-    ImportStage.importCsv(ctx, shop.eventsCsv(), shop.itemsCsv(), D.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC));
-    List<RunReport> night = Pipeline.nightly(ctx, D);
-    assertEquals(Pipeline.STAGES, night.stream().map(RunReport::stage).toList());
+    lake = SmallNight.copyTo(tempDir.resolve("lake"));
+    StageContext ctx = new StageContext(spark(), lake, SmallNight.config());
     for (int i = 0; i < 3; i++) {
       ReportFixtures.writeMetrics(lake, D.minusDays(2 - i), i);
     }

@@ -294,7 +294,25 @@ public final class EvaluateStage {
   static final class Workspace {
     private Workspace() {}
 
+    /** The file in a workspace naming what its models were trained on (see {@link #fingerprint}). */
+    static final String PREPARED_FILE = "_prepared.txt";
+
+    /**
+     * Trains the workspace's models, unless it already holds models trained on the same inputs: an
+     * evaluation rerun for the same night (another list setting, a refused gate and its repair, a tuning
+     * trial) reuses them instead of retraining.
+     */
     static void prepare(StageContext ctx, Lakehouse work, Dataset<Row> train, SplitPlan plan, boolean modelsNeeded) {
+      String fingerprint = fingerprint(ctx, plan, modelsNeeded);
+      java.nio.file.Path stamp = work.root().resolve(PREPARED_FILE);
+      try {
+        if (java.nio.file.Files.exists(stamp) && java.nio.file.Files.readString(stamp).equals(fingerprint)) {
+          LOG.info("Evaluate: reusing the models in {}: trained on the same events, items and model settings", work.root());
+          return;
+        }
+      } catch (java.io.IOException e) {
+        LOG.warn("Evaluate: could not read {} ({}); retraining", stamp, e.toString());
+      }
       work.clearExperiment();
       StageContext workCtx = new StageContext(ctx.spark(), work, ctx.config());
       work.overwrite(Tables.EVENTS, train, Columns.INGEST_DATE);
@@ -308,6 +326,31 @@ public final class EvaluateStage {
       for (String stage : stages) {
         Pipeline.runStage(stage, workCtx, plan.trainEnd());
       }
+      try {
+        java.nio.file.Files.writeString(stamp, fingerprint);
+      } catch (java.io.IOException e) {
+        LOG.warn("Evaluate: could not write {} ({}); the next evaluation will retrain", stamp, e.toString());
+      }
+    }
+
+    /**
+     * What the workspace's models depend on: the split, the versions of the production tables they are
+     * built from, the model settings and whether models beyond interactions were trained. List settings
+     * (blend weights, MMR, exploration, rules) are applied later, to candidates, and are not part of it.
+     */
+    static String fingerprint(StageContext ctx, SplitPlan plan, boolean modelsNeeded) {
+      NightjarConfig c = ctx.config();
+      EvaluateSettings s = plan.settings();
+      StringBuilder out = new StringBuilder()
+          .append("split=").append(plan.name()).append(" train_end=").append(plan.trainEnd())
+          .append(" ratio=").append(s.ratio()).append(" seed=").append(s.seed()).append(" last_n=").append(s.lastN())
+          .append(" models=").append(modelsNeeded).append('\n');
+      for (String table : List.of(Tables.EVENTS, Tables.ITEMS, Tables.ITEM_EMBEDDINGS)) {
+        out.append(table).append('@').append(ctx.lake().exists(table) ? ctx.lake().version(table) : -1).append('\n');
+      }
+      return out.append(c.ingest()).append('\n').append(c.interactions()).append('\n').append(c.als()).append('\n')
+          .append(c.embedding()).append('\n').append(c.profiles()).append('\n').append(c.coldStart()).append('\n')
+          .append("code=").append(EvaluateStage.class.getPackage().getImplementationVersion()).toString();
     }
 
   }

@@ -3,23 +3,20 @@ package dev.nightjar.jobs.reliability;
 import static org.apache.spark.sql.functions.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.nightjar.jobs.config.NightjarConfig;
-import dev.nightjar.jobs.demo.SyntheticShop;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
 import dev.nightjar.jobs.privacy.PseudonymKey;
-import dev.nightjar.jobs.stages.ImportStage;
 import dev.nightjar.jobs.stages.IngestStage;
 import dev.nightjar.jobs.stages.Pipeline;
 import dev.nightjar.jobs.stages.StageContext;
+import dev.nightjar.jobs.testing.SmallNight;
 import dev.nightjar.transforms.Columns;
 import dev.nightjar.transforms.privacy.Pseudonyms;
 import dev.nightjar.transforms.testing.SparkTestBase;
 import io.delta.tables.DeltaTable;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,8 +45,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NightlyLifecycleTest extends SparkTestBase {
-  static final SyntheticShop.Params SHOP = new SyntheticShop.Params(150, 60, 5, LocalDate.of(2026, 10, 31), 7L, 6, 0.05, 0, 5);
-  static final LocalDate D = SHOP.lastDay();
+  static final LocalDate D = SmallNight.D;
   static final Instant FORGOTTEN_AT = Instant.parse("2026-11-02T09:30:00Z");
   /** Stands in for a table a later stage adds, keyed by pseudonym like every derived table; it uses deletion vectors, which forget must purge. */
   static final String PSEUDONYMOUS = "pseudonymous_scores";
@@ -61,15 +57,9 @@ class NightlyLifecycleTest extends SparkTestBase {
   static StageContext ctx;
 
   @BeforeAll
-  static void firstNight() throws Exception {
-    SyntheticShop.Summary shop = new SyntheticShop(SHOP).generate(tempDir.resolve("shop"));
-    NightjarConfig config = NightjarConfig.load(null, List.of(
-        "nightjar.als.rank=8", "nightjar.als.maxIter=3", "nightjar.recommend.k=10", "nightjar.recommend.exploreRanks=5",
-        "nightjar.profiles.segments=2", "nightjar.privacy.vacuumRetentionHours=0"));
-    ctx = new StageContext(spark(), new Lakehouse(spark(), tempDir.resolve("lake")), config);
-    ImportStage.importCsv(ctx, shop.eventsCsv(), shop.itemsCsv(), D.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC));
-    List<RunReport> night = Pipeline.nightly(ctx, D);
-    assertEquals(Pipeline.STAGES, night.stream().map(RunReport::stage).toList());
+  static void firstNight() {
+    Lakehouse lake = SmallNight.copyTo(tempDir.resolve("lake"));
+    ctx = new StageContext(spark(), lake, SmallNight.config("nightjar.privacy.vacuumRetentionHours=0"));
   }
 
   @Test
