@@ -2,6 +2,7 @@ package dev.nightjar.transforms;
 
 import static org.apache.spark.sql.functions.*;
 
+import dev.nightjar.transforms.privacy.Pseudonyms;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -118,6 +119,25 @@ public final class Ingest {
       Dataset<Row> acceptedElsewhere,
       LocalDate runDate,
       IngestParams p) {
+    return validate(batch, catalogue, acceptedElsewhere, runDate, p, null);
+  }
+
+  /**
+   * {@link #validate(Dataset, Dataset, Dataset, LocalDate, IngestParams)} with {@code event_key} keyed:
+   * HMAC-SHA256 with {@code eventKeySecret} over the event id, or over the raw user id, item, type,
+   * timestamp, value and session of an event without one. Unkeyed, that key is a plain hash of the raw
+   * user id and what the event says, so whoever knows them could find the event's row; keyed, only the
+   * key's holder can. {@code acceptedElsewhere} must hold keys made with the same secret.
+   *
+   * @param eventKeySecret the secret (the pipeline passes its pseudonym key), or null for an unkeyed hash
+   */
+  public static Dataset<Row> validate(
+      Dataset<Row> batch,
+      Dataset<Row> catalogue,
+      Dataset<Row> acceptedElsewhere,
+      LocalDate runDate,
+      IngestParams p,
+      byte[] eventKeySecret) {
     checkRaw(batch);
     Column userId = nullIfBlank(col(Columns.USER_ID));
     Column itemId = nullIfBlank(col(Columns.ITEM_ID));
@@ -133,20 +153,7 @@ public final class Ingest {
             .withColumn(Columns.VALUE, value)
             .withColumn(Columns.EVENT_TIME, parseTimestamp(col(Columns.TS)))
             .withColumn(Columns.VALUE_NUM, parseNumber(col(Columns.VALUE)))
-            .withColumn(
-                Columns.EVENT_KEY,
-                coalesce(
-                    nullIfBlank(col(Columns.EVENT_ID)),
-                    sha2(
-                        concat_ws(
-                            "\u0001",
-                            coalesce(col(Columns.USER_ID), lit("")),
-                            coalesce(col(Columns.ITEM_ID), lit("")),
-                            coalesce(col(Columns.EVENT_TYPE), lit("")),
-                            coalesce(col(Columns.TS), lit("")),
-                            coalesce(col(Columns.VALUE), lit("")),
-                            coalesce(col(Columns.SESSION_ID), lit(""))),
-                        256)));
+            .withColumn(Columns.EVENT_KEY, eventKey(eventKeySecret));
 
     Dataset<Row> known = catalogue.select(col(Columns.ITEM_ID).as("known_item_id")).distinct();
     Dataset<Row> seen = acceptedElsewhere.select(col(Columns.EVENT_KEY).as("seen_key")).distinct();
@@ -185,6 +192,24 @@ public final class Ingest {
             .when(col("seen_key").isNotNull().or(col("key_occurrence").gt(1)), lit(Reasons.DUPLICATE))
             .otherwise(lit(null).cast(DataTypes.StringType));
     return joined.withColumn(Columns.REASON, reason).drop("known_item_id", "seen_key", "key_occurrence");
+  }
+
+  /** The event's identity for de-duplication: its id, else a hash of what it says; keyed when a secret is given. */
+  private static Column eventKey(byte[] secret) {
+    Column key =
+        coalesce(
+            nullIfBlank(col(Columns.EVENT_ID)),
+            sha2(
+                concat_ws(
+                    "\u0001",
+                    coalesce(col(Columns.USER_ID), lit("")),
+                    coalesce(col(Columns.ITEM_ID), lit("")),
+                    coalesce(col(Columns.EVENT_TYPE), lit("")),
+                    coalesce(col(Columns.TS), lit("")),
+                    coalesce(col(Columns.VALUE), lit("")),
+                    coalesce(col(Columns.SESSION_ID), lit(""))),
+                256));
+    return secret == null ? key : Pseudonyms.hmacSha256(key, secret);
   }
 
   /** Accepted rows in the layout of the {@code events} table. */

@@ -109,6 +109,34 @@ class IngestTest extends SparkTestBase {
   }
 
   @Test
+  void aKeyedEventKeyIsTheHmacOfTheUnkeyedOneAndStillFindsDuplicates() {
+    byte[] secret = "event-key-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Dataset<Row> catalogue = spark().sql("SELECT * FROM VALUES ('i1'), ('i2') AS t(item_id)");
+    Dataset<Row> none = spark().sql("SELECT 'x' AS raw_id").limit(0);
+    Dataset<Row> batch = Ingest.selectBatch(rawEvents(), none, D);
+    Dataset<Row> plainElsewhere = spark().sql("SELECT 'e-old' AS event_key");
+    Dataset<Row> keyedElsewhere =
+        spark().sql("SELECT '" + dev.nightjar.transforms.privacy.Pseudonyms.hmacSha256Hex("e-old", secret) + "' AS event_key");
+    Dataset<Row> plain = Ingest.validate(batch, catalogue, plainElsewhere, D, IngestParams.defaults());
+    Dataset<Row> keyed = Ingest.validate(batch, catalogue, keyedElsewhere, D, IngestParams.defaults(), secret);
+
+    Map<String, String> plainKeys = new TreeMap<>();
+    Map<String, String> plainOutcome = new TreeMap<>();
+    for (Row r : plain.select("raw_id", "event_key", "reason").collectAsList()) {
+      plainKeys.put(r.getString(0), r.getString(1));
+      plainOutcome.put(r.getString(0), String.valueOf(r.get(2)));
+    }
+    Map<String, String> keyedOutcome = new TreeMap<>();
+    for (Row r : keyed.select("raw_id", "event_key", "reason").collectAsList()) {
+      assertEquals(dev.nightjar.transforms.privacy.Pseudonyms.hmacSha256Hex(plainKeys.get(r.getString(0)), secret), r.getString(1),
+          "keyed event_key of " + r.getString(0));
+      keyedOutcome.put(r.getString(0), String.valueOf(r.get(2)));
+    }
+    assertTrue(plainOutcome.containsValue(Reasons.DUPLICATE), "the fixture holds duplicates: " + plainOutcome);
+    assertEquals(plainOutcome, keyedOutcome, "the same rows are duplicates, keyed or not");
+  }
+
+  @Test
   void acceptedRowsAreParsedAndQuarantinedRowsKeepOriginalValues() {
     Dataset<Row> catalogue = spark().sql("SELECT * FROM VALUES ('i1'), ('i2') AS t(item_id)");
     Dataset<Row> none = spark().sql("SELECT 'x' AS raw_id, 'x' AS event_key").limit(0);

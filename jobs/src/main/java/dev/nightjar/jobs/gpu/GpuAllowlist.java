@@ -36,7 +36,7 @@ public final class GpuAllowlist {
     }
   }
 
-  /** Nightjar's allowlist: driver-side tables of a few rows, and the JSON of quarantined rows. */
+  /** Nightjar's allowlist: driver-side tables of a few rows, the JSON of quarantined rows, and the HMAC pseudonyms at ingest. */
   public static final GpuAllowlist DEFAULT = new GpuAllowlist(List.of(
       Entry.of(".*", ".*", "Exec <LocalTableScanExec>", ".*",
           "a table of a few rows built on the driver (the cut-offs k, ideal DCG per list length); RAPIDS has no"
@@ -51,7 +51,13 @@ public final class GpuAllowlist {
               + " and a quarantine row must read the same whichever machine wrote it"),
       Entry.of("ingest", "quarantine \\((items|events)\\)", "Exec <ProjectExec>", "not all expressions can be replaced",
           "the projection holding that to_json, over quarantined rows only; any other CPU expression in it is"
-              + " reported on its own line")));
+              + " reported on its own line"),
+      Entry.of("ingest", "events|quarantine \\(events\\)", "(Exec|Expression) <(Concat|Unhex|Sha2|Cast|Coalesce|CaseWhen|EqualTo|StringTrim|ConcatWs)>(?! try_cast).*",
+          "evaluated on the CPU inside a GPU operator \\(CPU bridge\\).*",
+          "the keyed HMAC-SHA256 of the event key and of the user id (pseudonyms, docs/privacy.md) and its inputs:"
+              + " RAPIDS has no GPU unhex, which HMAC's outer hash needs, so its bridge evaluates these expressions on the"
+              + " CPU inside the GPU projection (the operator stays on the GPU); two SHA-256 per id, small next to the"
+              + " scan and the joins")));
 
   private final List<Entry> entries;
 

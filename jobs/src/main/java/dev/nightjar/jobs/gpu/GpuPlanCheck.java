@@ -137,11 +137,21 @@ public final class GpuPlanCheck {
     }
   }
 
-  /** {@code ExplainPlan.explainPotentialGpuPlan(df, "ALL")}, called by reflection. */
+  /**
+   * Binary literals of 8 bytes or more in plan text: the HMAC pseudonyms put the padded key, XOR-ed with the
+   * HMAC pads, into the plan as such a literal, and RAPIDS' explain text does not apply Spark's redaction.
+   */
+  static final java.util.regex.Pattern KEY_MATERIAL = java.util.regex.Pattern.compile("(?i)0x[0-9a-f]{16,}");
+  static final String REDACTED = "0x<redacted>";
+
+  /**
+   * {@code ExplainPlan.explainPotentialGpuPlan(df, "ALL")}, called by reflection, with binary literals
+   * redacted ({@link #KEY_MATERIAL}), so the report never shows key material.
+   */
   public static String explainPotentialGpuPlan(Dataset<Row> df) {
     Method m = explainMethod().orElseThrow(() -> new IllegalStateException(MISSING_JAR_MESSAGE));
     try {
-      return (String) m.invoke(null, df, "ALL");
+      return KEY_MATERIAL.matcher((String) m.invoke(null, df, "ALL")).replaceAll(REDACTED);
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException r) {

@@ -86,8 +86,7 @@ public final class IngestStage {
     // (raw_events and quarantine's original payload keep the raw id: inputs, governed by retention and forget).
     byte[] key = ctx.pseudonymKey();
     report.detail(PSEUDONYM_KEY_FINGERPRINT, PseudonymKey.fingerprint(key));
-    lake.replaceWhere(Tables.EVENTS, Ingest.accepted(checked, date).withColumn(Columns.USER_ID, Pseudonyms.hmacSha256(col(Columns.USER_ID), key)),
-        "ingest_date = " + day, Columns.INGEST_DATE);
+    lake.replaceWhere(Tables.EVENTS, acceptedEvents(checked, date, key), "ingest_date = " + day, Columns.INGEST_DATE);
     lake.replaceWhere(
         Tables.QUARANTINE,
         Ingest.quarantined(checked, date),
@@ -112,6 +111,11 @@ public final class IngestStage {
     return report.requireBalanced().write(lake);
   }
 
+  /** The accepted events as {@code events} stores them: users keyed by their HMAC pseudonym. */
+  private static Dataset<Row> acceptedEvents(Dataset<Row> checked, LocalDate date, byte[] key) {
+    return Ingest.accepted(checked, date).withColumn(Columns.USER_ID, Pseudonyms.hmacSha256(col(Columns.USER_ID), key));
+  }
+
   /**
    * The DataFrames night D's ingest writes, built on the current tables but not run: what {@code gpu-plan}
    * checks. Keys are {@code items}, {@code quarantine (items)}, {@code events}, {@code quarantine (events)}.
@@ -126,7 +130,7 @@ public final class IngestStage {
     Map<String, Dataset<Row>> plans = new LinkedHashMap<>();
     plans.put("items", Catalogue.accepted(checkedItems));
     plans.put("quarantine (items)", Catalogue.quarantined(checkedItems, date));
-    plans.put("events", Ingest.accepted(checked, date));
+    plans.put("events", acceptedEvents(checked, date, ctx.pseudonymKey()));
     plans.put("quarantine (events)", Ingest.quarantined(checked, date));
     return plans;
   }
@@ -158,7 +162,7 @@ public final class IngestStage {
                 .select(Columns.RAW_ID));
     Dataset<Row> batch =
         Ingest.selectBatch(lake.readAt(Tables.RAW_EVENTS, rawEventsVersion), ingestedElsewhere, date);
-    return Ingest.validate(batch, lake.read(Tables.ITEMS), acceptedElsewhere, date, ctx.config().ingest());
+    return Ingest.validate(batch, lake.read(Tables.ITEMS), acceptedElsewhere, date, ctx.config().ingest(), ctx.pseudonymKey());
   }
 
   private static Dataset<Row> emptyIds(Lakehouse lake) {
