@@ -132,7 +132,7 @@ public final class RecommendStage {
      *     unbought items, which are often bought later
      * @param explorePool also the user's best {@value #EXPLORE_ITEMS_PER_CATEGORY} items by content in each
      *     of the {@code nightjar.recommend.exploreCategories} largest categories, so an exploration slot
-     *     can offer the user's own best item of a category their top-N does not reach (without it, only
+     *     draws from the user's own items of a category their top-N does not reach (without them, only
      *     trending items, the same for everyone, represent such a category)
      */
     public static Candidates build(StageContext ctx, LocalDate date, int n, java.util.Set<String> sources, boolean excludeSeen,
