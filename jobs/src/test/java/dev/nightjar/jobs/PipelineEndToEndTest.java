@@ -321,6 +321,9 @@ class PipelineEndToEndTest extends SparkTestBase {
     Reproduce.Result r = Reproduce.run(ctx, D, RecommendStage.NAME);
     assertEquals(recorded, r.versions());
     assertTrue(r.matches(), r.toString());
+    assertEquals(List.of(), r.configDifferences(), "the rebuild ran with the night's recorded settings");
+    assertTrue(firstNight.get(5).details().get(RunReport.CONFIG).contains("als=AlsParams[rank=16"),
+        "recommend records the settings it ran with: " + firstNight.get(5).details().get(RunReport.CONFIG));
     assertEquals(stored.size(), r.rebuiltRows());
     assertEquals(stored, sortedRows(lake.experiment(Reproduce.experimentName(D)).read(Tables.RECOMMENDATIONS).where(day)),
         "the rebuilt lists equal the stored ones row for row");

@@ -60,6 +60,27 @@ public record NightjarConfig(
     PrivacySettings privacy,
     Map<String, String> spark) {
 
+  /**
+   * Every Nightjar setting in force, one line per group ({@code als=AlsParams[rank=32, ...]}), in a
+   * stable order; {@code spark.*} settings are left out (they do not change results and may hold
+   * credentials). What a stage's run report records as {@code config}, so a night can be checked later
+   * against the configuration it ran with ({@code bin/nightjar reproduce}).
+   */
+  public String describe() {
+    StringBuilder out = new StringBuilder();
+    for (java.lang.reflect.RecordComponent c : NightjarConfig.class.getRecordComponents()) {
+      if (c.getName().equals("spark")) {
+        continue;
+      }
+      try {
+        out.append(c.getName()).append('=').append(c.getAccessor().invoke(this)).append('\n');
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read setting group " + c.getName(), e);
+      }
+    }
+    return out.toString();
+  }
+
   /** The same config with other {@code recommend} settings (evaluation variants). */
   public NightjarConfig withRecommend(RecommendSettings other) {
     return new NightjarConfig(

@@ -26,6 +26,8 @@ import org.apache.spark.sql.types.StructType;
 public final class RunReport {
   public static final String STATUS_OK = "ok";
   public static final String STATUS_NO_DATA = "no_data";
+  /** Detail: the Nightjar settings the stage ran with ({@code NightjarConfig.describe()}), where a stage records them. */
+  public static final String CONFIG = "config";
 
   public static final StructType SCHEMA =
       new StructType()

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It holds when the stage is a function of its pinned inputs, the configuration and the pseudonym
  * key (seeds included), which is how every stage is written (docs/reliability.md). So run it with the
- * night's configuration, and while the recorded versions can still be read: VACUUM removes the files of
+ * night's configuration — the stage's run report records its settings ({@code details.config}) and the result
+ * names every settings group the rebuild ran with differently — and while the recorded versions can still be read: VACUUM removes the files of
  * versions older than {@code nightjar.privacy.vacuumRetentionHours}, and {@code forget} deliberately makes
  * the versions holding a forgotten user unreadable.
  *
@@ -64,12 +65,50 @@ public final class Reproduce {
    * @param onlyStored stored rows the rebuild did not produce (counting duplicates)
    * @param onlyRebuilt rebuilt rows not stored
    * @param experimentRoot where the rebuilt table lies
+   * @param configDifferences the settings groups whose values differ between the night's run and the rebuild
+   *     ({@code "als: night AlsParams[...] / rebuild AlsParams[...]"}); empty when they are the same, or when
+   *     the night recorded none (it ran before settings were recorded)
    */
   public record Result(String stage, String table, Map<String, Long> versions, long storedRows, long rebuiltRows,
-      long onlyStored, long onlyRebuilt, Path experimentRoot) {
+      long onlyStored, long onlyRebuilt, Path experimentRoot, List<String> configDifferences) {
     public boolean matches() {
       return onlyStored == 0 && onlyRebuilt == 0 && storedRows == rebuiltRows;
     }
+  }
+
+  /**
+   * The setting groups that differ between two {@code config} details ({@code NightjarConfig.describe()}
+   * texts), each as {@code "group: night ... / rebuild ..."}; empty when either text is missing.
+   */
+  public static List<String> configDifferences(String night, String rebuild) {
+    if (night == null || rebuild == null) {
+      return List.of();
+    }
+    Map<String, String> a = groups(night);
+    Map<String, String> b = groups(rebuild);
+    java.util.Set<String> names = new java.util.TreeSet<>(a.keySet());
+    names.addAll(b.keySet());
+    return names.stream().filter(n -> !java.util.Objects.equals(a.get(n), b.get(n)))
+        .map(n -> n + ": night " + a.get(n) + " / rebuild " + b.get(n)).toList();
+  }
+
+  private static Map<String, String> groups(String describe) {
+    Map<String, String> out = new TreeMap<>();
+    for (String line : describe.split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        out.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    return out;
+  }
+
+  /** The {@code config} detail {@code stage} recorded for {@code date} in {@code lake}'s run_report, if any. */
+  static String recordedConfig(Lakehouse lake, String stage, LocalDate date) {
+    List<Row> rows = lake.read(Tables.RUN_REPORT)
+        .where(col("stage").equalTo(stage).and(col(Columns.RUN_DATE).equalTo(lit(Date.valueOf(date)))))
+        .select(element_at(col("details"), lit(dev.nightjar.jobs.lake.RunReport.CONFIG))).collectAsList();
+    return rows.isEmpty() || rows.get(0).isNullAt(0) ? null : rows.get(0).getString(0);
   }
 
   /** The input versions {@code stage} recorded for {@code date} in production's {@code run_report}. */
@@ -110,10 +149,14 @@ public final class Reproduce {
     Column day = col(Columns.RUN_DATE).equalTo(lit(Date.valueOf(date)));
     Dataset<Row> stored = comparable(lake.read(table).where(day));
     Dataset<Row> rebuilt = comparable(experiment.read(table).where(day));
+    List<String> configDifferences = configDifferences(recordedConfig(lake, stage, date), recordedConfig(experiment, stage, date));
     Result r = new Result(stage, table, versions, stored.count(), rebuilt.count(),
-        stored.exceptAll(rebuilt).count(), rebuilt.exceptAll(stored).count(), experiment.root());
+        stored.exceptAll(rebuilt).count(), rebuilt.exceptAll(stored).count(), experiment.root(), configDifferences);
     LOG.info("Reproduce {} {}: {} stored rows, {} rebuilt, {} only stored, {} only rebuilt", stage, date, r.storedRows(),
         r.rebuiltRows(), r.onlyStored(), r.onlyRebuilt());
+    if (!configDifferences.isEmpty()) {
+      LOG.warn("Reproduce {} {}: the rebuild ran with other settings than the night did: {}", stage, date, configDifferences);
+    }
     return r;
   }
 

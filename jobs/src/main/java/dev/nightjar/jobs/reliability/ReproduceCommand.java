@@ -41,6 +41,9 @@ public final class ReproduceCommand implements Callable<Integer> {
         List.of(List.of(r.stage(), r.table(), Long.toString(r.storedRows()), Long.toString(r.rebuiltRows()),
             Long.toString(r.onlyStored()), Long.toString(r.onlyRebuilt()))));
     System.out.println("input versions read: " + r.versions());
+    for (String difference : r.configDifferences()) {
+      System.out.println("settings differ from the night's (pass its --conf/--set): " + difference);
+    }
     System.out.println((r.matches() ? "MATCH" : "MISMATCH") + ": " + r.stage() + " of " + date + " rebuilt under " + r.experimentRoot());
     return r.matches() ? 0 : 1;
   }

@@ -48,7 +48,8 @@ public final class InteractionsStage {
         .detail("users", users)
         .detail("bot_users", bots)
         .detail("lookback_days", p.lookbackDays())
-        .detail("half_life_days", p.halfLifeDays());
+        .detail("half_life_days", p.halfLifeDays())
+        .detail(RunReport.CONFIG, ctx.config().describe());
     if (pairs == 0) {
       report.status(RunReport.STATUS_NO_DATA);
     }

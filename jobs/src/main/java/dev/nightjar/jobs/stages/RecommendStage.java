@@ -62,7 +62,7 @@ public final class RecommendStage {
 
   public static RunReport run(StageContext ctx, LocalDate date) {
     Lakehouse lake = ctx.lake();
-    RunReport report = RunReport.of(NAME, date);
+    RunReport report = RunReport.of(NAME, date).detail(RunReport.CONFIG, ctx.config().describe());
     ctx.spark().sparkContext().setJobGroup(NAME, "nightjar recommend " + date, false);
     RecommendSettings s = ctx.config().recommend();
     String day = "run_date = DATE'" + date + "'";
