@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * candidates of every model configuration). The first model configuration and the first list setting are the
  * configured ones, so the chosen parameters are never worse on validation than the configuration as given.
  * Values are drawn uniformly from the space's lists, without repeating a configuration. Pure: same seed and
- * space, same plan.
+ * space, same plan; and a plan with fewer trials is a prefix of one with more (models and lists draw from
+ * separate seeded streams).
  *
  * <pre>{@code
  * TuneSearch.Plan plan = TuneSearch.plan(config);
@@ -26,6 +27,8 @@ import java.util.TreeMap;
  * }</pre>
  */
 public final class TuneSearch {
+  private static final long LIST_STREAM = 0x5DEECE66DL;
+
   private TuneSearch() {}
 
   /** What to try: model configurations and list settings, each as tuned config keys → values. */
@@ -50,6 +53,9 @@ public final class TuneSearch {
       m.put(TunedParams.EASE_LAMBDA, Double.toString(draw(random, s.easeLambda())));
       models.add(m);
     }
+    // A stream of its own, so the list settings do not depend on how many model configurations were drawn:
+    // the first L list settings are the same for any nightjar.tune.listTrials >= L.
+    random = new Random(t.seed() ^ LIST_STREAM);
     Set<Map<String, String>> lists = new LinkedHashSet<>();
     List<String> listKeys = new ArrayList<>();
     listKeys.add(TunedParams.MMR_LAMBDA);
