@@ -112,11 +112,14 @@ public record NightjarConfig(
    * @param holdoutDays temporal validation: the last this many days of the data given are the validation part
    * @param ratio stratified validation: share of each user's events kept for fitting
    * @param metric what is maximised on the validation part, {@code metric@k} of slice {@code all} (e.g. ndcg@10)
+   * @param minImprovementSe the best trial replaces the configured parameters only when its per-user paired gain
+   *     over them exceeds this many standard errors (1 = the one-standard-error rule; 0 = always take the best), so
+   *     a weekly re-tune does not swap parameters on validation noise
    * @param space the search space
    */
   public record TuneSettings(
       String use, int everyDays, int budgetSeconds, long seed, int modelTrials, int listTrials, int holdoutDays, double ratio,
-      String metric, TuneSpace space) {
+      String metric, double minImprovementSe, TuneSpace space) {
     public static final List<String> USES = List.of("latest", "off");
     public static final int DEFAULT_EVERY_DAYS = 7;
     public static final int DEFAULT_BUDGET_SECONDS = 900;
@@ -126,6 +129,7 @@ public record NightjarConfig(
     public static final int DEFAULT_HOLDOUT_DAYS = 3;
     public static final double DEFAULT_RATIO = 0.8;
     public static final String DEFAULT_METRIC = "ndcg@10";
+    public static final double DEFAULT_MIN_IMPROVEMENT_SE = 1.0;
 
     public TuneSettings {
       if (!metric.matches("(precision|recall|ndcg|map|hit_rate|mrr)@[1-9][0-9]*")) {
@@ -479,6 +483,7 @@ public record NightjarConfig(
         r.getInt("nightjar.tune.holdoutDays", TuneSettings.DEFAULT_HOLDOUT_DAYS, 1, 3_650),
         r.getDouble("nightjar.tune.ratio", TuneSettings.DEFAULT_RATIO, 0.01, 0.99),
         r.getString("nightjar.tune.metric", TuneSettings.DEFAULT_METRIC).trim(),
+        r.getDouble("nightjar.tune.minImprovementSe", TuneSettings.DEFAULT_MIN_IMPROVEMENT_SE, 0, 100),
         space);
   }
 

@@ -43,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * {@link TuneSearch}: for each model configuration (ALS rank, regParam, alpha, maxIter; EASE λ) one retrain and
  * one candidate build, then every list setting (blend weights, MMR λ) assembled from those shared candidates
  * and scored on the validation part with {@code nightjar.tune.metric}. No new model configuration starts after
- * {@code nightjar.tune.budgetSeconds}. Every trial is written to {@code model_params} (partition
- * {@code run_date}; a rerun replaces that date's rows of its scope), the best one flagged {@code chosen}.
+ * {@code nightjar.tune.budgetSeconds}. The best trial is chosen when its per-user paired gain over the
+ * configured parameters (trial 0) exceeds {@code nightjar.tune.minImprovementSe} standard errors; otherwise the
+ * configured parameters are kept (the gain is validation noise). Every trial is written to {@code model_params}
+ * (partition {@code run_date}; a rerun replaces that date's rows of its scope), the choice flagged {@code chosen}.
  *
  * <p>The events given are all it sees: a production night gives every clean event up to D (scope
  * {@value #SCOPE_NIGHTLY}; later nights overlay the chosen parameters, {@link TunedParams}); {@code evaluate}
@@ -248,6 +250,8 @@ public final class TuneStage {
     LOG.info("Tune {}: {} model configurations × {} list settings; sources {}", runDate, plan.models().size(), plan.lists().size(), sources);
     List<Trial> trials = new ArrayList<>();
     double best = Double.NEGATIVE_INFINITY;
+    Map<String, Double> configuredValues = Map.of();
+    Map<String, Double> bestValues = Map.of();
     int m = 0;
     for (Map<String, String> model : plan.models()) {
       double elapsed = (System.nanoTime() - start) / 1e9;
@@ -269,12 +273,23 @@ public final class TuneStage {
           RecommendSettings s = listSettings(TunedParams.overlay(config, params).recommend(), k);
           Dataset<Row> lists = candidates.lists(s).select(Columns.USER_ID, Columns.ITEM_ID, Columns.RANK)
               .join(users, new String[] {Columns.USER_ID}, "left_semi");
+          Dataset<Row> perUser = RankingMetrics.perUserBySlice(lists, truth, new int[] {k}).persist(StorageLevel.MEMORY_AND_DISK());
           Map<String, Double> metrics = new TreeMap<>();
-          for (Row r : RankingMetrics.computeBySlice(lists, truth, new int[] {k}).collectAsList()) {
+          for (Row r : RankingMetrics.aggregate(perUser, new int[] {k}).collectAsList()) {
             Object v = r.getAs(EvalColumns.VALUE);
             metrics.put(r.<String>getAs(EvalColumns.METRIC) + "@" + k, v == null ? 0.0 : ((Number) v).doubleValue());
           }
           double value = metrics.getOrDefault(t.metric(), 0.0);
+          // Per-user values of the configured trial and of the best so far only (one value per validation user
+          // each), for the paired noise check of the final choice.
+          if (trials.isEmpty() || value > best) {
+            Map<String, Double> values = perUserValues(perUser, t.metricName());
+            if (trials.isEmpty()) {
+              configuredValues = values;
+            }
+            bestValues = values;
+          }
+          perUser.unpersist();
           best = Math.max(best, value);
           double at = (System.nanoTime() - start) / 1e9;
           Trial trial = new Trial(trials.size(), m, params, value, metrics, at);
@@ -285,12 +300,22 @@ public final class TuneStage {
       }
       m++;
     }
-    Trial chosen = trials.get(0);
+    Trial bestTrial = trials.get(0);
     for (Trial trial : trials) {
-      if (trial.value() > chosen.value()) {
-        chosen = trial;
+      if (trial.value() > bestTrial.value()) {
+        bestTrial = trial;
       }
     }
+    PairedGain gain = PairedGain.of(bestValues, configuredValues);
+    boolean significant = bestTrial.index() != 0 && gain.mean() > t.minImprovementSe() * gain.standardError();
+    Trial chosen = significant || t.minImprovementSe() == 0 ? bestTrial : trials.get(0);
+    String decision = bestTrial.index() == 0 ? "the configured parameters are the best trial"
+        : chosen == bestTrial ? "trial " + bestTrial.index() + " beats the configured parameters by " + fmt(gain.mean()) + " ± "
+            + fmt(gain.standardError()) + " (paired SE over " + gain.users() + " users)"
+        : "the best trial " + bestTrial.index() + " beats the configured parameters by only " + fmt(gain.mean()) + " ± "
+            + fmt(gain.standardError()) + " (paired SE over " + gain.users() + " users; needs > " + t.minImprovementSe()
+            + " SE, nightjar.tune.minImprovementSe): within validation noise, the configured parameters are kept";
+    LOG.info("Tune {} ({}): {}", runDate, scope, decision);
     writeTrials(lake, runDate, scope, validation, t, fitEnd, validationUsers, trials, chosen);
     fit.unpersist();
     truth.unpersist();
@@ -304,8 +329,44 @@ public final class TuneStage {
         .detail(SCOPE, scope).detail(VALIDATION, validation.describe()).detail(FIT_END, fitEnd).detail(VALIDATION_USERS, validationUsers)
         .detail("trials", trials.size()).detail("chosen_trial", chosen.index())
         .detail("chosen_" + t.metric(), fmt(chosen.value())).detail("configured_" + t.metric(), fmt(trials.get(0).value()))
+        .detail("best_trial", bestTrial.index()).detail("best_gain", fmt(gain.mean())).detail("best_gain_se", fmt(gain.standardError()))
+        .detail("decision", decision)
         .detail("chosen_params", chosen.params()).detail("validation_curve", String.join(",", curve));
     return result;
+  }
+
+  /** Each validation user's value of {@code metric} (a small map: one entry per validation user). */
+  private static Map<String, Double> perUserValues(Dataset<Row> perUser, String metric) {
+    Map<String, Double> out = new java.util.HashMap<>();
+    for (Row r : perUser.select(col(Columns.USER_ID), col(metric)).collectAsList()) {
+      out.put(r.getString(0), r.isNullAt(1) ? 0.0 : ((Number) r.get(1)).doubleValue());
+    }
+    return out;
+  }
+
+  /**
+   * Mean and standard error of the per-user difference {@code a − b} over the users of either map (a user
+   * missing from one counts 0 there).
+   */
+  record PairedGain(double mean, double standardError, int users) {
+    static PairedGain of(Map<String, Double> a, Map<String, Double> b) {
+      java.util.Set<String> users = new java.util.HashSet<>(a.keySet());
+      users.addAll(b.keySet());
+      int n = users.size();
+      if (n < 2) {
+        return new PairedGain(0, Double.POSITIVE_INFINITY, n);
+      }
+      double sum = 0;
+      double sumSq = 0;
+      for (String u : users) {
+        double d = a.getOrDefault(u, 0.0) - b.getOrDefault(u, 0.0);
+        sum += d;
+        sumSq += d * d;
+      }
+      double mean = sum / n;
+      double variance = Math.max(0, (sumSq - n * mean * mean) / (n - 1));
+      return new PairedGain(mean, Math.sqrt(variance / n), n);
+    }
   }
 
   /** List settings of a trial: k = the metric's cut-off, no exploration (accuracy is what is tuned). */
