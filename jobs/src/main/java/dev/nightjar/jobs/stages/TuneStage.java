@@ -271,8 +271,7 @@ public final class TuneStage {
           Map<String, String> params = new TreeMap<>(model);
           params.putAll(list);
           RecommendSettings s = listSettings(TunedParams.overlay(config, params).recommend(), k);
-          Dataset<Row> lists = candidates.lists(s).select(Columns.USER_ID, Columns.ITEM_ID, Columns.RANK)
-              .join(users, new String[] {Columns.USER_ID}, "left_semi");
+          Dataset<Row> lists = candidates.lists(s, users).select(Columns.USER_ID, Columns.ITEM_ID, Columns.RANK);
           Dataset<Row> perUser = RankingMetrics.perUserBySlice(lists, truth, new int[] {k}).persist(StorageLevel.MEMORY_AND_DISK());
           Map<String, Double> metrics = new TreeMap<>();
           for (Row r : RankingMetrics.aggregate(perUser, new int[] {k}).collectAsList()) {
