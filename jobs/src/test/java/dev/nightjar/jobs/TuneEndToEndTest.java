@@ -144,11 +144,13 @@ class TuneEndToEndTest extends SparkTestBase {
   /**
    * The issue's claim on this shop. Not met as measured: the top variants (ease alone, co-occurrence alone,
    * Spark-default ALS, the configured blend, tuned) lie within ~0.007 NDCG@10 of each other on 346 test users,
-   * below the noise of the 3-day validation part, and tune's choice (EASE-heavy, ALS off) came out a little
-   * below EASE alone on the test part. Kept, disabled, so the claim stays visible (docs/benchmarks.md).
+   * below the noise of the 3-day validation part; ALS is not bit-reproducible across JVM runs, so the choice
+   * moves between runs: twice tune chose an EASE-heavy setting that came out a little below EASE alone on the test
+   * part, once it kept the configured blend, which beat every variant. Kept, disabled, so the claim stays
+   * visible (docs/benchmarks.md).
    */
   @Test
-  @org.junit.jupiter.api.Disabled("issue 8's claim, not met on the planted shop as measured (tuned 0.3366 vs ease 0.3371); see docs/benchmarks.md")
+  @org.junit.jupiter.api.Disabled("issue 8's claim: met in 1 of 3 measured runs on the planted shop (tuned 0.3366 vs ease 0.3371 in the others); see docs/benchmarks.md")
   void issueClaimTheTunedBlendBeatsSparkDefaultAlsAndEverySingleSource() {
     double tuned = ndcg.get("tuned");
     for (String other : List.of("als_spark_default", "als", "content", "ease", "cooccurrence", "item_knn")) {
