@@ -11,7 +11,9 @@ from airflow import DAG
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
 # Nightjar CLI subcommands, in run order; one task each, each task downstream of the previous one.
-STAGES = ["ingest", "embed-items", "interactions", "profiles", "train", "recommend", "evaluate", "publish"]
+# `tune` re-tunes weekly: it runs every night but tunes only when the last tuning is nightjar.tune.everyDays (7)
+# days old, and skips otherwise; `train` and `recommend` then use the latest chosen parameters (model_params).
+STAGES = ["ingest", "embed-items", "interactions", "profiles", "tune", "train", "recommend", "evaluate", "publish"]
 
 SPARK_CONN_ID = "spark_default"
 MAIN_CLASS = "dev.nightjar.jobs.Nightjar"
@@ -58,8 +60,8 @@ SPARK_CONF = {
 DOC_MD = """
 ### Nightjar nightly
 
-Runs the Nightjar recommender for one day: `ingest` → `embed-items` → `interactions` → `profiles` → `train` → `recommend`
-→ `evaluate` → `publish`. `publish` serves D's lists only when the gate passes (metrics against the last published
+Runs the Nightjar recommender for one day: `ingest` → `embed-items` → `interactions` → `profiles` → `tune` → `train`
+→ `recommend` → `evaluate` → `publish`. `publish` serves D's lists only when the gate passes (metrics against the last published
 night, see `nightjar.publish.*`); when it fails, the task fails and yesterday's lists stay served.
 Every task is one `spark-submit --class dev.nightjar.jobs.Nightjar <jar> <stage> --date <ds>
 --lakehouse <path> --conf <file>`; Airflow passes nothing else, all other settings live in the conf file.
@@ -73,6 +75,10 @@ Every task is one `spark-submit --class dev.nightjar.jobs.Nightjar <jar> <stage>
 * **Pseudonym key**: `ingest` keys users by an HMAC pseudonym; the key is a secret file on the driver named by
   `nightjar.privacy.pseudonymKeyFile` in the conf file (e.g. a Kubernetes secret mounted read-only). Without it
   the run fails at `ingest` with a message saying so.
+* **Weekly re-tune**: `tune` runs every night but tunes only when the last tuning is `nightjar.tune.everyDays` (7) days
+  old or more (status `skipped` otherwise, naming the next due date); it writes `model_params`, and `train` and
+  `recommend` use the latest chosen parameters from then on (`nightjar.tune.use=latest`). A tuning takes minutes to
+  an hour (`nightjar.tune.budgetSeconds`), so the night it runs is longer.
 * Failed tasks retry twice, 10 minutes apart; one run at a time; no catch-up of missed nights
   (backfill explicitly with `airflow dags backfill`).
 """

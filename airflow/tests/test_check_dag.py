@@ -43,7 +43,7 @@ class CheckDagTest(unittest.TestCase):
     def test_real_dag_passes(self):
         result = self.run_checker()
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-        self.assertEqual(result.stdout.strip(), "check_dag: OK (8 tasks)")
+        self.assertEqual(result.stdout.strip(), "check_dag: OK (9 tasks)")
 
     def test_render_writes_the_exact_spark_submit_arguments(self):
         out = self.temp_dir / "tasks.json"
@@ -54,15 +54,15 @@ class CheckDagTest(unittest.TestCase):
         tasks = json.loads(out.read_text())["tasks"]
         self.assertEqual(
             [task["task_id"] for task in tasks],
-            ["ingest", "embed-items", "interactions", "profiles", "train", "recommend", "evaluate", "publish"],
+            ["ingest", "embed-items", "interactions", "profiles", "tune", "train", "recommend", "evaluate", "publish"],
         )
         self.assertEqual(
             [task["upstream"] for task in tasks],
-            [[], ["ingest"], ["embed-items"], ["interactions"], ["profiles"], ["train"], ["recommend"], ["evaluate"]],
+            [[], ["ingest"], ["embed-items"], ["interactions"], ["profiles"], ["tune"], ["train"], ["recommend"], ["evaluate"]],
         )
         self.assertEqual({task["java_class"] for task in tasks}, {"dev.nightjar.jobs.Nightjar"})
         self.assertEqual(
-            tasks[4]["application_args"],
+            tasks[5]["application_args"],
             ["train", "--date", "2026-03-05", "--lakehouse", "/data/nightjar/lakehouse", "--conf", "c.conf"],
         )
 
@@ -86,7 +86,7 @@ class CheckDagTest(unittest.TestCase):
         self.assert_problem(path, "java_class is not a templated field of SparkSubmitOperator")
 
     def test_missing_task_fails(self):
-        path = self.broken_dag('"profiles", "train", "recommend"', '"profiles", "recommend"')
+        path = self.broken_dag('"tune", "train", "recommend"', '"tune", "recommend"')
         self.assert_problem(path, "missing task 'train'")
 
     def test_undefined_template_variable_fails(self):
@@ -109,8 +109,8 @@ class CheckDagTest(unittest.TestCase):
         )
 
     def test_wrong_order_fails(self):
-        path = self.broken_dag('"interactions", "profiles", "train"', '"train", "interactions", "profiles"')
-        self.assert_problem(path, "task 'train' must run after 'profiles'")
+        path = self.broken_dag('"interactions", "profiles", "tune"', '"tune", "interactions", "profiles"')
+        self.assert_problem(path, "task 'tune' must run after 'profiles'")
 
     def test_unchained_tasks_fail(self):
         path = self.broken_dag("        upstream >> downstream", "        pass")

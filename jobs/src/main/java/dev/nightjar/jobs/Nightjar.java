@@ -47,6 +47,7 @@ import picocli.CommandLine.Command;
       NightlyCommand.class,
       NightlyCommand.Backfill.class,
       EvaluateCommand.class,
+      dev.nightjar.jobs.cli.TuneCommand.class,
       PublishCommand.class,
       dev.nightjar.jobs.cli.ReportCommand.class,
       RetentionCommand.class,

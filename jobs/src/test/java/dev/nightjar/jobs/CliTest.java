@@ -100,6 +100,7 @@ public class CliTest {
       assertNotNull(sub.matchedOptionValue("--conf", null), "the DAG passes a config file");
       tasks++;
     }
-    assertEquals(dev.nightjar.jobs.stages.Pipeline.STAGES.size() + dev.nightjar.jobs.stages.Pipeline.GATE_STAGES.size(), tasks, json);
+    assertEquals(dev.nightjar.jobs.stages.Pipeline.STAGES.size() + dev.nightjar.jobs.stages.Pipeline.GATE_STAGES.size()
+        + dev.nightjar.jobs.stages.Pipeline.TUNE_STAGES.size(), tasks, json);
   }
 }

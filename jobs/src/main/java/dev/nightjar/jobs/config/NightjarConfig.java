@@ -42,6 +42,8 @@ import java.util.Optional;
  * @param evaluate offline evaluation ({@code nightjar.evaluate.*})
  * @param publish the publication gate ({@code nightjar.publish.*})
  * @param privacy pseudonym key file, differential privacy and k-anonymity ({@code nightjar.privacy.*}; docs/privacy.md)
+ * @param tune the automatic tuning stage: budget, seed, validation protocol, search space ({@code nightjar.tune.*};
+ *     docs/evaluation.md)
  * @param spark {@code spark.*} settings for the session
  */
 public record NightjarConfig(
@@ -58,6 +60,7 @@ public record NightjarConfig(
     EvaluateSettings evaluate,
     PublishSettings publish,
     PrivacySettings privacy,
+    TuneSettings tune,
     Map<String, String> spark) {
 
   /**
@@ -84,7 +87,124 @@ public record NightjarConfig(
   /** The same config with other {@code recommend} settings (evaluation variants). */
   public NightjarConfig withRecommend(RecommendSettings other) {
     return new NightjarConfig(
-        ingest, interactions, als, other, embedding, profiles, coldStart, retention, cooccurrence, ease, evaluate, publish, privacy, spark);
+        ingest, interactions, als, other, embedding, profiles, coldStart, retention, cooccurrence, ease, evaluate, publish, privacy, tune,
+        spark);
+  }
+
+  /** The same config with other ALS settings (tuning trials, the Spark-default ALS variant). */
+  public NightjarConfig withAls(AlsParams other) {
+    return new NightjarConfig(
+        ingest, interactions, other, recommend, embedding, profiles, coldStart, retention, cooccurrence, ease, evaluate, publish, privacy, tune,
+        spark);
+  }
+
+  /** The same config with other EASE settings (tuning trials). */
+  public NightjarConfig withEase(EaseParams other) {
+    return new NightjarConfig(
+        ingest, interactions, als, recommend, embedding, profiles, coldStart, retention, cooccurrence, other, evaluate, publish, privacy, tune,
+        spark);
+  }
+
+  /** The same config with other tuning settings. */
+  public NightjarConfig withTune(TuneSettings other) {
+    return new NightjarConfig(
+        ingest, interactions, als, recommend, embedding, profiles, coldStart, retention, cooccurrence, ease, evaluate, publish, privacy, other,
+        spark);
+  }
+
+  /**
+   * Settings of the {@code tune} stage (docs/evaluation.md, "Tuning"): what it searches, how long, and how
+   * it carves its validation part out of the data it is given.
+   *
+   * <pre>{@code
+   * TuneSettings t = NightjarConfig.load(null, List.of("nightjar.tune.modelTrials=2")).tune();
+   * t.space().alsRank(); // [16, 32, 64]
+   * }</pre>
+   *
+   * @param use {@code latest}: the nightly {@code train} and {@code recommend} stages overlay the latest chosen
+   *     parameters of {@code model_params} (tuned on or before D) on this configuration; {@code off}: never
+   * @param everyDays the {@code tune} stage of the nightly DAG re-tunes when the last tuning is at least this many
+   *     days before D (7 = weekly) and skips otherwise; {@code bin/nightjar tune --force} always tunes
+   * @param budgetSeconds no new model trial starts after this many seconds (the first always runs)
+   * @param seed seed of the random search (same seed, data and budget → same trials and choice)
+   * @param modelTrials model configurations tried (ALS and EASE retrained each time); the first is the configured one
+   * @param listTrials list settings (blend weights, MMR λ) scored per model configuration, on shared candidates;
+   *     for the first model configuration the first is the configured one
+   * @param holdoutDays temporal validation: the last this many days of the data given are the validation part
+   * @param ratio stratified validation: share of each user's events kept for fitting
+   * @param metric what is maximised on the validation part, {@code metric@k} of slice {@code all} (e.g. ndcg@10)
+   * @param minImprovementSe the best trial replaces the configured parameters only when its per-user paired gain
+   *     over them exceeds this many standard errors (1 = the one-standard-error rule; 0 = always take the best), so
+   *     a weekly re-tune does not swap parameters on validation noise
+   * @param space the search space
+   */
+  public record TuneSettings(
+      String use, int everyDays, int budgetSeconds, long seed, int modelTrials, int listTrials, int holdoutDays, double ratio,
+      String metric, double minImprovementSe, TuneSpace space) {
+    public static final List<String> USES = List.of("latest", "off");
+    public static final int DEFAULT_EVERY_DAYS = 7;
+    public static final int DEFAULT_BUDGET_SECONDS = 900;
+    public static final long DEFAULT_SEED = 42L;
+    public static final int DEFAULT_MODEL_TRIALS = 3;
+    public static final int DEFAULT_LIST_TRIALS = 8;
+    public static final int DEFAULT_HOLDOUT_DAYS = 3;
+    public static final double DEFAULT_RATIO = 0.8;
+    public static final String DEFAULT_METRIC = "ndcg@10";
+    public static final double DEFAULT_MIN_IMPROVEMENT_SE = 1.0;
+
+    public TuneSettings {
+      if (!metric.matches("(precision|recall|ndcg|map|hit_rate|mrr)@[1-9][0-9]*")) {
+        throw new ConfigException("nightjar.tune.metric = '" + metric
+            + "' is not allowed: expected metric@k with metric one of precision, recall, ndcg, map, hit_rate, mrr (e.g. ndcg@10)");
+      }
+    }
+
+    /** The metric's name, e.g. {@code ndcg}. */
+    public String metricName() {
+      return metric.substring(0, metric.indexOf('@'));
+    }
+
+    /** The metric's cut-off, e.g. 10. */
+    public int metricK() {
+      return Integer.parseInt(metric.substring(metric.indexOf('@') + 1));
+    }
+  }
+
+  /**
+   * The search space of {@code tune}: each list holds the values a trial draws from (one value = fixed).
+   *
+   * @param alsRank {@code nightjar.tune.space.als.rank}
+   * @param alsRegParam {@code nightjar.tune.space.als.regParam}
+   * @param alsAlpha {@code nightjar.tune.space.als.alpha}
+   * @param alsMaxIter {@code nightjar.tune.space.als.maxIter}
+   * @param easeLambda {@code nightjar.tune.space.ease.lambda}
+   * @param weights blend weight values per source, {@code nightjar.tune.space.weight.<source>}
+   * @param mmrLambda {@code nightjar.tune.space.mmrLambda}
+   */
+  public record TuneSpace(
+      List<Integer> alsRank, List<Double> alsRegParam, List<Double> alsAlpha, List<Integer> alsMaxIter, List<Double> easeLambda,
+      Map<String, List<Double>> weights, List<Double> mmrLambda) {
+    public static final String DEFAULT_ALS_RANK = "16,32,64";
+    public static final String DEFAULT_ALS_REG_PARAM = "0.01,0.05,0.1";
+    public static final String DEFAULT_ALS_ALPHA = "1,10,40";
+    public static final String DEFAULT_ALS_MAX_ITER = "10";
+    public static final String DEFAULT_EASE_LAMBDA = "50,100,250,500";
+    public static final String DEFAULT_MMR_LAMBDA = "0.8,0.9,1.0";
+    public static final Map<String, String> DEFAULT_WEIGHTS = Map.of(
+        "als", "0,0.25,0.5,1", "content", "0,0.1,0.2,0.5", "trending", "0,0.1", "repurchase", "0,0.6",
+        "cooccurrence", "0,0.5,1", "ease", "0,0.5,1,2");
+
+    public TuneSpace {
+      alsRank = List.copyOf(alsRank);
+      alsRegParam = List.copyOf(alsRegParam);
+      alsAlpha = List.copyOf(alsAlpha);
+      alsMaxIter = List.copyOf(alsMaxIter);
+      easeLambda = List.copyOf(easeLambda);
+      Map<String, List<Double>> copy = new java.util.TreeMap<>();
+      weights.forEach((source, values) -> copy.put(source, List.copyOf(values)));
+      weights = java.util.Collections.unmodifiableMap(copy);
+      mmrLambda = List.copyOf(mmrLambda);
+    }
   }
 
   /**
@@ -96,7 +216,9 @@ public record NightjarConfig(
    * @param seed stratified: seed of the per-user split
    * @param lastN last-n: each user's latest n events are the test part
    * @param ks cut-offs the metrics are computed at
-   * @param variants what is scored (popular, item_knn, als, content, blend, blend_explore_E)
+   * @param variants what is scored (popular, item_knn, als, content, ease, cooccurrence, blend, blend_explore_E,
+   *     tuned: the blend with parameters tuned on the training part only; als_spark_default: ALS alone with Spark's
+   *     default settings rank 10, regParam 0.1, alpha 1.0, maxIter 10)
    * @param frontierK exploration slots of {@code blend_explore_E} are spread evenly over ranks 1..frontierK
    * @param relevantEvents event types whose test items count as relevant
    * @param newUserMaxTrainInteractions users with at most this many training events form the {@code new_users} slice
@@ -110,6 +232,9 @@ public record NightjarConfig(
     public static final String DEFAULT_VARIANTS = "popular,item_knn,als,content,blend,blend_explore_2,blend_explore_5";
     public static final int DEFAULT_FRONTIER_K = 10;
     public static final String DEFAULT_RELEVANT_EVENTS = "view,cart,purchase,favorite,rating,review";
+    /** What {@code nightjar.evaluate.variants} accepts. */
+    public static final String ALLOWED_VARIANTS =
+        "popular, item_knn, als, content, ease, cooccurrence, blend, blend_explore_<E>, tuned, als_spark_default";
 
     public EvaluateSettings {
       ks = List.copyOf(ks);
@@ -353,7 +478,67 @@ public record NightjarConfig(
             r.getInt("nightjar.privacy.vacuumRetentionHours", RetentionSettings.DEFAULT_VACUUM_RETENTION_HOURS, 0, 87_600));
     return new NightjarConfig(
         ingest, interactions, als, recommend, embedding, profiles, coldStart, retention, readCoOccurrence(r), readEase(r),
-        readEvaluate(r), readPublish(r), readPrivacy(r), r.sparkSettings());
+        readEvaluate(r), readPublish(r), readPrivacy(r), readTune(r), r.sparkSettings());
+  }
+
+  private static TuneSettings readTune(ConfigReader r) {
+    Map<String, List<Double>> weights = new LinkedHashMap<>();
+    for (String source : RecommendSettings.SOURCES) {
+      weights.put(source, doubles(r, "nightjar.tune.space.weight." + source, TuneSpace.DEFAULT_WEIGHTS.get(source), 0, 1_000));
+    }
+    TuneSpace space = new TuneSpace(
+        ints(r, "nightjar.tune.space.als.rank", TuneSpace.DEFAULT_ALS_RANK, 1, 1024),
+        doubles(r, "nightjar.tune.space.als.regParam", TuneSpace.DEFAULT_ALS_REG_PARAM, 0, 1_000),
+        doubles(r, "nightjar.tune.space.als.alpha", TuneSpace.DEFAULT_ALS_ALPHA, 0, 1_000_000),
+        ints(r, "nightjar.tune.space.als.maxIter", TuneSpace.DEFAULT_ALS_MAX_ITER, 1, 1_000),
+        doubles(r, "nightjar.tune.space.ease.lambda", TuneSpace.DEFAULT_EASE_LAMBDA, 1e-6, 1e9),
+        weights,
+        doubles(r, "nightjar.tune.space.mmrLambda", TuneSpace.DEFAULT_MMR_LAMBDA, 0, 1));
+    return new TuneSettings(
+        r.getChoice("nightjar.tune.use", "latest", TuneSettings.USES),
+        r.getInt("nightjar.tune.everyDays", TuneSettings.DEFAULT_EVERY_DAYS, 1, 3_650),
+        r.getInt("nightjar.tune.budgetSeconds", TuneSettings.DEFAULT_BUDGET_SECONDS, 1, 7 * 24 * 3_600),
+        r.getLong("nightjar.tune.seed", TuneSettings.DEFAULT_SEED, Long.MIN_VALUE, Long.MAX_VALUE),
+        r.getInt("nightjar.tune.modelTrials", TuneSettings.DEFAULT_MODEL_TRIALS, 1, 1_000),
+        r.getInt("nightjar.tune.listTrials", TuneSettings.DEFAULT_LIST_TRIALS, 1, 10_000),
+        r.getInt("nightjar.tune.holdoutDays", TuneSettings.DEFAULT_HOLDOUT_DAYS, 1, 3_650),
+        r.getDouble("nightjar.tune.ratio", TuneSettings.DEFAULT_RATIO, 0.01, 0.99),
+        r.getString("nightjar.tune.metric", TuneSettings.DEFAULT_METRIC).trim(),
+        r.getDouble("nightjar.tune.minImprovementSe", TuneSettings.DEFAULT_MIN_IMPROVEMENT_SE, 0, 100),
+        space);
+  }
+
+  /** A non-empty comma-separated list of numbers within [min, max]; the error names the key and what is allowed. */
+  private static List<Double> doubles(ConfigReader r, String key, String defaultValue, double min, double max) {
+    String allowed = "comma-separated numbers in [" + min + ", " + max + "], e.g. " + defaultValue;
+    List<Double> out = new ArrayList<>();
+    for (String v : r.getList(key, defaultValue, allowed)) {
+      try {
+        double d = Double.parseDouble(v);
+        if (!(d >= min && d <= max)) {
+          throw new NumberFormatException();
+        }
+        out.add(d);
+      } catch (NumberFormatException e) {
+        throw new ConfigException(key + ": '" + v + "' is not allowed: expected " + allowed);
+      }
+    }
+    if (out.isEmpty()) {
+      throw new ConfigException(key + " is empty: expected " + allowed);
+    }
+    return out;
+  }
+
+  /** A non-empty comma-separated list of integers within min..max. */
+  private static List<Integer> ints(ConfigReader r, String key, String defaultValue, int min, int max) {
+    List<Integer> out = new ArrayList<>();
+    for (double d : doubles(r, key, defaultValue, min, max)) {
+      if (d != Math.rint(d)) {
+        throw new ConfigException(key + ": '" + d + "' is not allowed: expected comma-separated integers in " + min + ".." + max);
+      }
+      out.add((int) d);
+    }
+    return out;
   }
 
   private static CoOccurrenceParams readCoOccurrence(ConfigReader r) {
@@ -406,11 +591,11 @@ public record NightjarConfig(
       throw new ConfigException("nightjar.evaluate.ks: give one or more cut-offs within 1..1000, got " + ks);
     }
     List<String> variants = r.getList("nightjar.evaluate.variants", EvaluateSettings.DEFAULT_VARIANTS,
-        "comma-separated of popular, item_knn, als, content, blend, blend_explore_<E>");
+        "comma-separated of " + EvaluateSettings.ALLOWED_VARIANTS);
     for (String v : variants) {
-      if (!v.matches("popular|item_knn|als|content|blend|blend_explore_[1-9][0-9]*")) {
+      if (!v.matches("popular|item_knn|als|content|ease|cooccurrence|blend|tuned|als_spark_default|blend_explore_[1-9][0-9]*")) {
         throw new ConfigException("nightjar.evaluate.variants: unknown variant '" + v
-            + "'; allowed: popular, item_knn, als, content, blend, blend_explore_<E> (E = exploration slots, e.g. blend_explore_2)");
+            + "'; allowed: " + EvaluateSettings.ALLOWED_VARIANTS + " (E = exploration slots, e.g. blend_explore_2)");
       }
     }
     List<String> relevant = r.getList("nightjar.evaluate.relevantEvents", EvaluateSettings.DEFAULT_RELEVANT_EVENTS,

@@ -33,6 +33,11 @@ public final class Tables {
   public static final String PUBLISHED_RECOMMENDATIONS = "published_recommendations";
   /** One row per {@code publish} decision: run_date, status (published|refused), reason, decided_at. */
   public static final String PUBLICATIONS = "publications";
+  /**
+   * What {@code tune} tried and chose: one row per trial (run_date, scope, validation, trial, params, metric, value,
+   * best_so_far, chosen, …); nights overlay the latest chosen row of scope {@code nightly}.
+   */
+  public static final String MODEL_PARAMS = "model_params";
   public static final String RUN_REPORT = "run_report";
   /** One row per user removed by {@code forget}: pseudonym, tables touched, rows removed, time. */
   public static final String FORGET_AUDIT = "forget_audit";
@@ -42,5 +47,5 @@ public final class Tables {
       List.of(
           RAW_EVENTS, RAW_ITEMS, EVENTS, QUARANTINE, ITEMS, ITEM_EMBEDDINGS, INTERACTIONS, USER_INDEX, ITEM_INDEX,
           ALS_USER_FACTORS, ALS_ITEM_FACTORS, USER_PROFILES, USER_INTERESTS, CATEGORY_PRIORS, SEGMENT_SUMMARY, CATEGORY_SUMMARY, SIMILAR_ITEMS, ITEM_AUDIENCES, RECOMMENDATIONS,
-          METRICS, PUBLISHED_RECOMMENDATIONS, PUBLICATIONS, RUN_REPORT, FORGET_AUDIT);
+          METRICS, MODEL_PARAMS, PUBLISHED_RECOMMENDATIONS, PUBLICATIONS, RUN_REPORT, FORGET_AUDIT);
 }

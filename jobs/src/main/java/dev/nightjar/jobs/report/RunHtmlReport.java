@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -103,6 +104,7 @@ public final class RunHtmlReport {
     section(h, "Stages", () -> stages(h, reader, date));
     section(h, "Publication", () -> publication(h, reader, date));
     section(h, "Metric trend", () -> metrics(h, reader, date));
+    section(h, "Tuning", () -> tuning(h, reader, date));
     section(h, "List composition", () -> composition(h, reader, date));
     section(h, "Quarantine", () -> quarantine(h, reader, date));
     h.h2("Table versions read");
@@ -278,6 +280,49 @@ public final class RunHtmlReport {
               + "slice all, " + splitNote);
     }
     h.table(List.of("variant", "exploration slots", "ndcg@" + K, "coverage@" + K, "recall@" + K), cells);
+  }
+
+  /** The latest nightly tuning up to D: the chosen parameters and the validation curve (value and best so far per trial). */
+  private static void tuning(Html h, Reader reader, LocalDate date) {
+    h.h2("Tuning");
+    Optional<Dataset<Row>> table = reader.read(Tables.MODEL_PARAMS);
+    Dataset<Row> nightly = table.map(df -> df.where(col(dev.nightjar.jobs.stages.TuneStage.SCOPE).equalTo(
+        dev.nightjar.jobs.stages.TuneStage.SCOPE_NIGHTLY).and(col(Columns.RUN_DATE).leq(lit(Date.valueOf(date)))))).orElse(null);
+    Row last = nightly == null ? null : nightly.agg(max(Columns.RUN_DATE)).head();
+    if (last == null || last.isNullAt(0)) {
+      h.note("no tuning up to " + date + " yet (`bin/nightjar tune --date " + date + "`); the stages run with the configuration as given");
+      return;
+    }
+    String tunedOn = last.getDate(0).toString();
+    // one small collect: the trials of one tuning (nightjar.tune.modelTrials × listTrials rows)
+    List<Row> trials = nightly.where(col(Columns.RUN_DATE).equalTo(last.get(0))).orderBy(dev.nightjar.jobs.stages.TuneStage.TRIAL)
+        .select(dev.nightjar.jobs.stages.TuneStage.TRIAL, dev.nightjar.jobs.stages.TuneStage.VALUE,
+            dev.nightjar.jobs.stages.TuneStage.BEST_SO_FAR, dev.nightjar.jobs.stages.TuneStage.CHOSEN,
+            dev.nightjar.jobs.stages.TuneStage.PARAMS, dev.nightjar.jobs.stages.TuneStage.METRIC,
+            dev.nightjar.jobs.stages.TuneStage.VALIDATION)
+        .collectAsList();
+    Row chosen = trials.stream().filter(r -> r.getBoolean(3)).findFirst().orElse(trials.get(0));
+    String metric = chosen.getString(5);
+    h.p("Tuned on " + tunedOn + " (validation " + chosen.getString(6) + ", " + trials.size() + " trials); chosen trial "
+        + chosen.getInt(0) + " with " + metric + " " + dec(chosen.getDouble(1)) + ". "
+        + (tunedOn.equals(date.toString()) ? "Nights from the next one on" : "This night's train and recommend")
+        + " use these parameters when nightjar.tune.use=latest.");
+    List<String> labels = new ArrayList<>();
+    List<Double> values = new ArrayList<>();
+    List<Double> best = new ArrayList<>();
+    for (Row r : trials) {
+      labels.add(Integer.toString(r.getInt(0)));
+      values.add(r.getDouble(1));
+      best.add(r.getDouble(2));
+    }
+    Map<String, List<Double>> series = new LinkedHashMap<>();
+    series.put(metric + " of the trial", values);
+    series.put("best so far", best);
+    h.png(ReportCharts.trend("Validation curve, tuning of " + tunedOn, labels, series),
+        "Validation curve of the tuning of " + tunedOn + ": " + metric + " per trial and the best so far");
+    List<List<String>> cells = new ArrayList<>();
+    new TreeMap<>(chosen.<String, String>getJavaMap(4)).forEach((k, v) -> cells.add(List.of(k, v)));
+    h.table(List.of("chosen parameter", "value"), cells);
   }
 
   private static void composition(Html h, Reader reader, LocalDate date) {

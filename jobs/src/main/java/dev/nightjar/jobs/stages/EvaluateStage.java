@@ -45,7 +45,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Variants: {@code popular} (most users in training, each user's seen items removed);
  * {@code item_knn} (co-occurrence cosine over the training interactions); {@code als},
- * {@code content} (the recommend stage with only that source weighted); {@code blend} (the recommend
+ * {@code content}, {@code ease}, {@code cooccurrence} (the recommend stage with only that source weighted);
+ * {@code tuned} (the blend with the parameters {@link TuneStage} chose on a validation part carved out of the
+ * training part only, retrained on the whole training part); {@code als_spark_default} (ALS alone with Spark's
+ * default settings: rank 10, regParam 0.1, alpha 1.0, maxIter 10); {@code blend} (the recommend
  * stage as configured, exploration off); {@code blend_explore_E} (the same with E exploration slots
  * spread over ranks 1..frontierK: the explore/exploit frontier). Every variant is scored on the same
  * users — those with at least one relevant test item — and an item the user had in training is
@@ -79,7 +82,20 @@ public final class EvaluateStage {
   private EvaluateStage() {}
 
   /** What one evaluation produced: the metric rows (also written to {@code metrics}) and its run report. */
-  public record Evaluation(List<Row> rows, RunReport report) {}
+  public record Evaluation(List<Row> rows, RunReport report, java.util.Optional<TuneStage.Result> tuning) {
+    public Evaluation(List<Row> rows, RunReport report) {
+      this(rows, report, java.util.Optional.empty());
+    }
+  }
+
+  /** Variants scored on models of their own (retrained in a workspace of their own), not on the shared candidates. */
+  public static final String TUNED = "tuned";
+  public static final String ALS_SPARK_DEFAULT = "als_spark_default";
+
+  /** Spark MLlib's ALS defaults (rank 10, regParam 0.1, alpha 1.0, maxIter 10), with this config's seed and blocks. */
+  public static dev.nightjar.models.cf.AlsParams sparkDefaultAls(dev.nightjar.models.cf.AlsParams base) {
+    return new dev.nightjar.models.cf.AlsParams(10, 0.1, 1.0, 10, base.seed(), base.numBlocks());
+  }
 
   /**
    * What {@code bin/nightjar evaluate} runs: D defaults to the last event date in the lakehouse, and
@@ -154,15 +170,34 @@ public final class EvaluateStage {
     int[] ks = s.ks().stream().mapToInt(Integer::intValue).toArray();
     Scorer scorer = new Scorer(ctx, sliced, evaluatedUsers, train, ks);
     List<Row> rows = new ArrayList<>();
+    java.util.Optional<TuneStage.Result> tuning = java.util.Optional.empty();
+    List<String> sharedVariants = s.variants().stream().filter(v -> !v.equals(TUNED) && !v.equals(ALS_SPARK_DEFAULT)).toList();
     if (users == 0) {
       LOG.warn("Evaluate {}: no user has a relevant test item under split {}; nothing to score", date, plan.name());
       report.status(RunReport.STATUS_NO_DATA);
     } else {
       // Experiments that differ from this configuration only in list settings share its models and candidates.
+      Map<String, NightjarConfig> all = new LinkedHashMap<>(experiments);
+      if (s.variants().contains(ALS_SPARK_DEFAULT)) {
+        Map<String, Double> alsOnly = new LinkedHashMap<>(ctx.config().recommend().weights());
+        alsOnly.replaceAll((source, w) -> source.equals(RecommendStage.SOURCE_ALS) ? 1.0 : 0.0);
+        all.put(ALS_SPARK_DEFAULT,
+            ctx.config().withAls(sparkDefaultAls(ctx.config().als())).withRecommend(withWeights(ctx.config().recommend(), alsOnly)));
+      }
+      if (s.variants().contains(TUNED)) {
+        // Tuned on the training part only: the test part is never given to tune.
+        TuneStage.Validation validation = plan.name().equals("temporal")
+            ? TuneStage.Validation.temporal(ctx.config().tune().holdoutDays())
+            : TuneStage.Validation.stratified(ctx.config().tune().ratio(), ctx.config().tune().seed());
+        TuneStage.Result tuned = TuneStage.tune(ctx, train, plan.trainEnd(), validation, WORKSPACE_PREFIX + plan.name(), date);
+        tuning = java.util.Optional.of(tuned);
+        all.put(TUNED, TunedParams.overlay(ctx.config(), tuned.chosen()));
+        report.detail("tuned_params", tuned.chosen()).detail("tuned_validation_curve", tuned.report().details().get("validation_curve"));
+      }
       Map<String, NightjarConfig> sharing = new LinkedHashMap<>();
       Map<String, NightjarConfig> retraining = new LinkedHashMap<>();
-      experiments.forEach((name, config) -> (sameModels(config, ctx.config()) ? sharing : retraining).put(name, config));
-      rows.addAll(scoreWorkspace(ctx, workspace(lake, plan, ""), plan, s.variants(), sharing, scorer, date));
+      all.forEach((name, config) -> (sameModels(config, ctx.config()) ? sharing : retraining).put(name, config));
+      rows.addAll(scoreWorkspace(ctx, workspace(lake, plan, ""), plan, sharedVariants, sharing, scorer, date));
       for (Map.Entry<String, NightjarConfig> e : retraining.entrySet()) {
         StageContext experimentCtx = new StageContext(ctx.spark(), lake, e.getValue());
         rows.addAll(scoreWorkspace(experimentCtx, workspace(lake, plan, "-" + e.getKey()), plan, List.of(),
@@ -176,7 +211,7 @@ public final class EvaluateStage {
     sliced.unpersist();
     evaluatedUsers.unpersist();
     report.accepted(rows.size()).detail("metric_rows", rows.size());
-    return new Evaluation(rows, report.write(lake));
+    return new Evaluation(rows, report.write(lake), tuning);
   }
 
   private static Lakehouse workspace(Lakehouse lake, SplitPlan plan, String suffix) {
@@ -186,7 +221,8 @@ public final class EvaluateStage {
   /** True when two configurations train the same models (they may differ in list settings, evaluation, publication). */
   static boolean sameModels(NightjarConfig a, NightjarConfig b) {
     return a.ingest().equals(b.ingest()) && a.interactions().equals(b.interactions()) && a.als().equals(b.als())
-        && a.embedding().equals(b.embedding()) && a.profiles().equals(b.profiles()) && a.coldStart().equals(b.coldStart());
+        && a.embedding().equals(b.embedding()) && a.profiles().equals(b.profiles()) && a.coldStart().equals(b.coldStart())
+        && a.ease().equals(b.ease()) && a.cooccurrence().equals(b.cooccurrence());
   }
 
   /**
@@ -233,19 +269,30 @@ public final class EvaluateStage {
     return rows;
   }
 
-  /** The list settings of a variant: k = the largest cut-off; als/content weight one source; blend_explore_E adds E slots. */
+  /**
+   * The list settings of a variant: k = the largest cut-off; als/content/ease/cooccurrence weight one source;
+   * blend_explore_E adds E slots.
+   */
   static RecommendSettings settingsFor(String variant, RecommendSettings base, EvaluateSettings s) {
     int k = s.maxK();
     Map<String, Double> weights = new LinkedHashMap<>(base.weights());
     List<Integer> exploreRanks = List.of();
-    switch (variant) {
-      case "als" -> weights.replaceAll((source, w) -> source.equals(RecommendStage.SOURCE_ALS) ? 1.0 : 0.0);
-      case "content" -> weights.replaceAll((source, w) -> source.equals(RecommendStage.SOURCE_CONTENT) ? 1.0 : 0.0);
-      case "blend" -> { }
-      default -> exploreRanks = exploreRanks(Integer.parseInt(variant.substring("blend_explore_".length())), Math.min(s.frontierK(), k));
+    if (RecommendSettings.SOURCES.contains(variant)) {
+      weights.replaceAll((source, w) -> source.equals(variant) ? 1.0 : 0.0);
+    } else if (variant.startsWith("blend_explore_")) {
+      exploreRanks = exploreRanks(Integer.parseInt(variant.substring("blend_explore_".length())), Math.min(s.frontierK(), k));
+    } else if (!variant.equals("blend")) {
+      throw new IllegalArgumentException("variant '" + variant + "' has no list settings of its own");
     }
     return new RecommendSettings(
         k, Math.max(base.candidatesPerSource(), k), weights, base.mmrLambda(), base.categoryCap(), exploreRanks,
+        base.propensitySamples(), base.repurchaseDays(), base.blocklist(), base.trendingDays(), base.trendingHalfLifeDays(), base.seed(),
+        base.exploreCategories());
+  }
+
+  /** {@code base} with other blend weights. */
+  static RecommendSettings withWeights(RecommendSettings base, Map<String, Double> weights) {
+    return new RecommendSettings(base.k(), base.candidatesPerSource(), weights, base.mmrLambda(), base.categoryCap(), base.exploreRanks(),
         base.propensitySamples(), base.repurchaseDays(), base.blocklist(), base.trendingDays(), base.trendingHalfLifeDays(), base.seed(),
         base.exploreCategories());
   }

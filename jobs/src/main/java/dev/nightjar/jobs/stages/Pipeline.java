@@ -19,12 +19,20 @@ public final class Pipeline {
   /** What follows the nightly stages in the Airflow DAG: offline evaluation, then the gated publication. */
   public static final List<String> GATE_STAGES = List.of(EvaluateStage.NAME, PublishStage.NAME);
 
+  /**
+   * The Airflow DAG's re-tuning task, between {@code profiles} and {@code train}: it tunes when the last tuning is
+   * {@code nightjar.tune.everyDays} old (weekly by default) and skips otherwise; not part of {@link #nightly}.
+   */
+  public static final List<String> TUNE_STAGES = List.of(TuneStage.NAME);
+
   private Pipeline() {}
 
   /** Runs one stage by name. */
   public static RunReport runStage(String stage, StageContext ctx, LocalDate date) {
     long start = System.nanoTime();
     LOG.info("Stage {} for {} starting", stage, date);
+    TunedParams.Applied applied = TunedParams.effective(ctx, stage, date);
+    ctx = applied.ctx();
     RunReport report =
         switch (stage) {
           case IngestStage.NAME -> IngestStage.run(ctx, date);
@@ -35,9 +43,14 @@ public final class Pipeline {
           case RecommendStage.NAME -> RecommendStage.run(ctx, date);
           case EvaluateStage.NAME -> EvaluateStage.run(ctx, date);
           case PublishStage.NAME -> PublishStage.run(ctx, date);
+          case TuneStage.NAME -> TuneStage.run(ctx, date);
           case RetentionStage.NAME -> RetentionStage.run(ctx, date); // its own command, not part of nightly
           default -> throw new IllegalArgumentException("unknown stage '" + stage + "'; stages: " + STAGES);
         };
+    if (applied.chosen().isPresent()) {
+      TunedParams.Chosen c = applied.chosen().get();
+      report.detail("tuned_params_from", c.tunedOn()).detail("tuned_params", c.params()).write(ctx.lake());
+    }
     LOG.info("Stage {} for {} done in {} s ({})", stage, date, String.format("%.1f", (System.nanoTime() - start) / 1e9), report.status());
     return report;
   }

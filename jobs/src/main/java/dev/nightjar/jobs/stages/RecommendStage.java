@@ -251,8 +251,20 @@ public final class RecommendStage {
      * Columns as the {@code recommendations} table.
      */
     public Dataset<Row> lists(RecommendSettings s) {
+      return lists(s, null);
+    }
+
+    /**
+     * {@link #lists(RecommendSettings)} for {@code users} only (a {@code user_id} column; null = everyone): the
+     * same rows for them, since every step (per-user normalisation, MMR, cap) works per user, assembled for
+     * those users only — what tuning scores its validation users with.
+     */
+    public Dataset<Row> lists(RecommendSettings s, Dataset<Row> users) {
       Dataset<Row> weighted = pool.where(col("source").isin(s.weights().entrySet().stream()
           .filter(e -> e.getValue() > 0).map(Map.Entry::getKey).toArray()));
+      if (users != null) {
+        weighted = weighted.join(users.select(Columns.USER_ID), new String[] {Columns.USER_ID}, "left_semi");
+      }
       Dataset<Row> blended = Blend.combine(weighted.select(Columns.USER_ID, Columns.ITEM_ID, "source", Columns.SCORE, Blend.ANCHOR_ITEM_ID),
               s.weights())
           .join(eligible, Columns.ITEM_ID);
