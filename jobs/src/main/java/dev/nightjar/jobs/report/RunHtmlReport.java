@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.nightjar.jobs.lake.Lakehouse;
+import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
 import dev.nightjar.jobs.stages.Pipeline;
 import dev.nightjar.transforms.Columns;
@@ -146,7 +147,8 @@ public final class RunHtmlReport {
     sorted.sort(Comparator.comparingInt((Row r) -> stageRank(r.getString(0))).thenComparing(r -> r.getString(0)));
     List<List<String>> cells = new ArrayList<>();
     for (Row r : sorted) {
-      Map<String, String> details = r.isNullAt(6) ? Map.of() : new TreeMap<>(r.<String, String>getJavaMap(6));
+      Map<String, String> details = r.isNullAt(6) ? new TreeMap<>() : new TreeMap<>(r.<String, String>getJavaMap(6));
+      details.remove(RunReport.CONFIG); // the recorded settings: a dozen lines, kept in run_report for reproduce
       cells.add(List.of(r.getString(0), r.getString(1), num(r.getLong(2)), num(r.getLong(3)), num(r.getLong(4)),
           String.format(Locale.ROOT, "%.1f", r.getLong(5) / 1000.0), details.toString()));
     }
