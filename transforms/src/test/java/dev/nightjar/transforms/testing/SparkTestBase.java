@@ -49,6 +49,12 @@ public abstract class SparkTestBase {
               .config("spark.default.parallelism", "2")
               .config("spark.sql.session.timeZone", "UTC")
               .config("spark.ui.enabled", "false")
+              // One session serves every test class of a module: keep Spark's status store (which holds every
+              // job, stage and SQL plan description even without a UI) from growing with the whole suite.
+              .config("spark.sql.ui.retainedExecutions", "20")
+              .config("spark.ui.retainedJobs", "50")
+              .config("spark.ui.retainedStages", "50")
+              .config("spark.ui.retainedTasks", "2000")
               .config("spark.databricks.delta.snapshotPartitions", "2")
               // VACUUM lists files in this many tasks (default 10,000): ~60 s per VACUUM of a tiny table
               .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
