@@ -21,6 +21,9 @@ public final class Sessions {
 
   /** Spark's setting that hides matching text in plan descriptions ({@code explain}, the SQL tab's text). */
   public static final String REDACTION_KEY = "spark.sql.redaction.string.regex";
+  /** Spark's cap on the text of one plan (default: unbounded); see {@link #open}. */
+  public static final String MAX_PLAN_STRING_KEY = "spark.sql.maxPlanStringLength";
+  public static final String DEFAULT_MAX_PLAN_STRING_LENGTH = "200000";
 
   private Sessions() {}
 
@@ -51,7 +54,10 @@ public final class Sessions {
             .appName(appName)
             .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
             .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-            .config("spark.sql.session.timeZone", "UTC");
+            .config("spark.sql.session.timeZone", "UTC")
+            // Spark writes every query's plan as text for its listeners; the evaluation's and tune's plans (many
+            // sources and variants unioned) make strings big enough to exhaust a driver's heap. Capped unless set.
+            .config(MAX_PLAN_STRING_KEY, submitted.get(MAX_PLAN_STRING_KEY, DEFAULT_MAX_PLAN_STRING_LENGTH));
     if (!submitted.contains("spark.master") && !sparkSettings.containsKey("spark.master")) {
       builder.master("local[*]");
     }

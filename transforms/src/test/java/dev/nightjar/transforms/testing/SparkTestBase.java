@@ -55,6 +55,9 @@ public abstract class SparkTestBase {
               .config("spark.ui.retainedJobs", "50")
               .config("spark.ui.retainedStages", "50")
               .config("spark.ui.retainedTasks", "2000")
+              // The text of one plan, made for Spark's listeners on every query: unbounded by default, and the
+              // tuning tests' plans made strings that exhausted the heap (the same cap as Sessions.open).
+              .config("spark.sql.maxPlanStringLength", "200000")
               .config("spark.databricks.delta.snapshotPartitions", "2")
               // VACUUM lists files in this many tasks (default 10,000): ~60 s per VACUUM of a tiny table
               .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
