@@ -97,14 +97,15 @@ class TuneEndToEndTest extends SparkTestBase {
     assertEquals(1, rows.stream().filter(r -> r.<Boolean>getAs(TuneStage.CHOSEN)).count());
     double best = rows.stream().mapToDouble(r -> r.<Double>getAs(TuneStage.VALUE)).max().orElseThrow();
     Row chosen = rows.stream().filter(r -> r.<Boolean>getAs(TuneStage.CHOSEN)).findFirst().orElseThrow();
-    // The best trial, or the configured one (trial 0) when the best gains less than one paired standard error.
+    // The best trial, or the configured one (trial 0) when the best gains less than minImprovementSe paired standard errors.
     Map<String, String> details = t.report().details();
     int chosenTrial = chosen.<Integer>getAs(TuneStage.TRIAL);
     if (chosenTrial == 0) {
       assertTrue(details.get("decision").startsWith("the configured") || details.get("decision").contains("within validation noise"), details.toString());
     } else {
       assertEquals(best, chosen.<Double>getAs(TuneStage.VALUE), 1e-12);
-      assertTrue(Double.parseDouble(details.get("best_gain")) > Double.parseDouble(details.get("best_gain_se")), details.toString());
+      assertTrue(Double.parseDouble(details.get("best_gain")) > ctx.config().tune().minImprovementSe() * Double.parseDouble(details.get("best_gain_se")),
+          details.toString());
     }
     assertEquals(best, rows.get(rows.size() - 1).<Double>getAs(TuneStage.BEST_SO_FAR), 1e-12);
     assertEquals(t.bestSoFar().size(), details.get("validation_curve").split(",").length);

@@ -134,8 +134,9 @@ public record NightjarConfig(
    * @param ratio stratified validation: share of each user's events kept for fitting
    * @param metric what is maximised on the validation part, {@code metric@k} of slice {@code all} (e.g. ndcg@10)
    * @param minImprovementSe the best trial replaces the configured parameters only when its per-user paired gain
-   *     over them exceeds this many standard errors (1 = the one-standard-error rule; 0 = always take the best), so
-   *     a weekly re-tune does not swap parameters on validation noise
+   *     over them exceeds this many standard errors (default 2: the best of T trials gains about √(2 ln T) SE over
+   *     trial 0 on noise alone; 0 = always take the best), so a weekly re-tune does not swap parameters on
+   *     validation noise
    * @param space the search space
    */
   public record TuneSettings(
@@ -150,7 +151,7 @@ public record NightjarConfig(
     public static final int DEFAULT_HOLDOUT_DAYS = 3;
     public static final double DEFAULT_RATIO = 0.8;
     public static final String DEFAULT_METRIC = "ndcg@10";
-    public static final double DEFAULT_MIN_IMPROVEMENT_SE = 1.0;
+    public static final double DEFAULT_MIN_IMPROVEMENT_SE = 2.0;
 
     public TuneSettings {
       if (!metric.matches("(precision|recall|ndcg|map|hit_rate|mrr)@[1-9][0-9]*")) {

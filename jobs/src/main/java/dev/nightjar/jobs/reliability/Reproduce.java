@@ -2,12 +2,14 @@ package dev.nightjar.jobs.reliability;
 
 import static org.apache.spark.sql.functions.*;
 
+import dev.nightjar.jobs.config.NightjarConfig;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.Tables;
 import dev.nightjar.jobs.stages.InteractionsStage;
 import dev.nightjar.jobs.stages.Pipeline;
 import dev.nightjar.jobs.stages.RecommendStage;
 import dev.nightjar.jobs.stages.StageContext;
+import dev.nightjar.jobs.stages.TunedParams;
 import dev.nightjar.transforms.Columns;
 import java.nio.file.Path;
 import java.sql.Date;
@@ -105,10 +107,32 @@ public final class Reproduce {
 
   /** The {@code config} detail {@code stage} recorded for {@code date} in {@code lake}'s run_report, if any. */
   static String recordedConfig(Lakehouse lake, String stage, LocalDate date) {
+    return recordedDetail(lake, stage, date, dev.nightjar.jobs.lake.RunReport.CONFIG);
+  }
+
+  /** The detail {@code key} that {@code stage} recorded for {@code date} in {@code lake}'s run_report, or null. */
+  static String recordedDetail(Lakehouse lake, String stage, LocalDate date, String key) {
     List<Row> rows = lake.read(Tables.RUN_REPORT)
         .where(col("stage").equalTo(stage).and(col(Columns.RUN_DATE).equalTo(lit(Date.valueOf(date)))))
-        .select(element_at(col("details"), lit(dev.nightjar.jobs.lake.RunReport.CONFIG))).collectAsList();
+        .select(element_at(col("details"), lit(key))).collectAsList();
     return rows.isEmpty() || rows.get(0).isNullAt(0) ? null : rows.get(0).getString(0);
+  }
+
+  /**
+   * The configuration to rebuild {@code stage} of {@code date} with: {@code config} overlaid with the tuned
+   * parameters the night applied, as its run report recorded them ({@code tuned_params}), not as
+   * {@code model_params} reads today — a tuning run later for an earlier date must not change what a
+   * reproduction rebuilds.
+   */
+  public static NightjarConfig nightConfig(Lakehouse lake, String stage, LocalDate date, NightjarConfig config) {
+    String tuned = recordedDetail(lake, stage, date, TunedParams.RECORDED_PARAMS);
+    if (tuned == null) {
+      return config;
+    }
+    Map<String, String> params = TunedParams.parseRecorded(tuned);
+    LOG.info("Reproduce {} {}: applying the tuned parameters the night applied (tuned on {}): {}", stage, date,
+        recordedDetail(lake, stage, date, TunedParams.RECORDED_FROM), params);
+    return TunedParams.overlay(config, params);
   }
 
   /** The input versions {@code stage} recorded for {@code date} in production's {@code run_report}. */
@@ -144,7 +168,8 @@ public final class Reproduce {
     Lakehouse experiment = lake.experiment(experimentName(date));
     experiment.clearExperiment();
     LOG.info("Reproducing {} of {} in {} from the recorded input versions {}", stage, date, experiment.root(), versions);
-    Pipeline.runStage(stage, new StageContext(ctx.spark(), experiment.pinnedAt(versions), ctx.config()), date);
+    NightjarConfig config = nightConfig(lake, stage, date, ctx.config());
+    Pipeline.runStage(stage, new StageContext(ctx.spark(), experiment.pinnedAt(versions), config), date);
 
     Column day = col(Columns.RUN_DATE).equalTo(lit(Date.valueOf(date)));
     Dataset<Row> stored = comparable(lake.read(table).where(day));

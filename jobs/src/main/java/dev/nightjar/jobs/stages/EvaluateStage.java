@@ -220,9 +220,15 @@ public final class EvaluateStage {
 
   /** True when two configurations train the same models (they may differ in list settings, evaluation, publication). */
   static boolean sameModels(NightjarConfig a, NightjarConfig b) {
-    return a.ingest().equals(b.ingest()) && a.interactions().equals(b.interactions()) && a.als().equals(b.als())
-        && a.embedding().equals(b.embedding()) && a.profiles().equals(b.profiles()) && a.coldStart().equals(b.coldStart())
-        && a.ease().equals(b.ease()) && a.cooccurrence().equals(b.cooccurrence());
+    return trainedSettings(a).equals(trainedSettings(b)) && a.ease().equals(b.ease()) && a.cooccurrence().equals(b.cooccurrence());
+  }
+
+  /**
+   * The settings groups the models a workspace trains depend on (its {@link Workspace#fingerprint}); EASE and
+   * co-occurrence are computed with the candidates, after the workspace is prepared, so they are not among them.
+   */
+  static List<Object> trainedSettings(NightjarConfig c) {
+    return List.of(c.ingest(), c.interactions(), c.als(), c.embedding(), c.profiles(), c.coldStart());
   }
 
   /**
@@ -395,9 +401,8 @@ public final class EvaluateStage {
       for (String table : List.of(Tables.EVENTS, Tables.ITEMS, Tables.ITEM_EMBEDDINGS)) {
         out.append(table).append('@').append(ctx.lake().exists(table) ? ctx.lake().version(table) : -1).append('\n');
       }
-      return out.append(c.ingest()).append('\n').append(c.interactions()).append('\n').append(c.als()).append('\n')
-          .append(c.embedding()).append('\n').append(c.profiles()).append('\n').append(c.coldStart()).append('\n')
-          .append("code=").append(EvaluateStage.class.getPackage().getImplementationVersion()).toString();
+      trainedSettings(c).forEach(settings -> out.append(settings).append('\n'));
+      return out.append("code=").append(EvaluateStage.class.getPackage().getImplementationVersion()).toString();
     }
 
   }

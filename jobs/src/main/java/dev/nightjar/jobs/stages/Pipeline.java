@@ -49,7 +49,7 @@ public final class Pipeline {
         };
     if (applied.chosen().isPresent()) {
       TunedParams.Chosen c = applied.chosen().get();
-      report.detail("tuned_params_from", c.tunedOn()).detail("tuned_params", c.params()).write(ctx.lake());
+      report.detail(TunedParams.RECORDED_FROM, c.tunedOn()).detail(TunedParams.RECORDED_PARAMS, TunedParams.recorded(c.params())).write(ctx.lake());
     }
     LOG.info("Stage {} for {} done in {} s ({})", stage, date, String.format("%.1f", (System.nanoTime() - start) / 1e9), report.status());
     return report;

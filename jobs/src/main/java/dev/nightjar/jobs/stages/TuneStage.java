@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -250,8 +251,8 @@ public final class TuneStage {
     LOG.info("Tune {}: {} model configurations × {} list settings; sources {}", runDate, plan.models().size(), plan.lists().size(), sources);
     List<Trial> trials = new ArrayList<>();
     double best = Double.NEGATIVE_INFINITY;
-    Map<String, Double> configuredValues = Map.of();
-    Map<String, Double> bestValues = Map.of();
+    Dataset<Row> configuredPerUser = null;
+    Dataset<Row> bestPerUser = null;
     int m = 0;
     for (Map<String, String> model : plan.models()) {
       double elapsed = (System.nanoTime() - start) / 1e9;
@@ -279,14 +280,19 @@ public final class TuneStage {
             metrics.put(r.<String>getAs(EvalColumns.METRIC) + "@" + k, v == null ? 0.0 : ((Number) v).doubleValue());
           }
           double value = metrics.getOrDefault(t.metric(), 0.0);
-          // Per-user values of the configured trial and of the best so far only (one value per validation user
-          // each), for the paired noise check of the final choice.
+          // Per-user values of the configured trial and of the best so far stay cached (one row per validation
+          // user each) for the paired noise check of the final choice; the others are dropped.
+          Dataset<Row> values = perUser.select(col(Columns.USER_ID), coalesce(col(t.metricName()), lit(0.0)).cast("double").as(VALUE));
           if (trials.isEmpty() || value > best) {
-            Map<String, Double> values = perUserValues(perUser, t.metricName());
-            if (trials.isEmpty()) {
-              configuredValues = values;
+            values = values.persist(StorageLevel.MEMORY_AND_DISK());
+            values.count();
+            if (bestPerUser != null && bestPerUser != configuredPerUser) {
+              bestPerUser.unpersist();
             }
-            bestValues = values;
+            if (trials.isEmpty()) {
+              configuredPerUser = values;
+            }
+            bestPerUser = values;
           }
           perUser.unpersist();
           best = Math.max(best, value);
@@ -305,7 +311,11 @@ public final class TuneStage {
         bestTrial = trial;
       }
     }
-    PairedGain gain = PairedGain.of(bestValues, configuredValues);
+    PairedGain gain = PairedGain.of(bestPerUser, configuredPerUser);
+    if (bestPerUser != configuredPerUser) {
+      bestPerUser.unpersist();
+    }
+    configuredPerUser.unpersist();
     boolean significant = bestTrial.index() != 0 && gain.mean() > t.minImprovementSe() * gain.standardError();
     Trial chosen = significant || t.minImprovementSe() == 0 ? bestTrial : trials.get(0);
     String decision = bestTrial.index() == 0 ? "the configured parameters are the best trial"
@@ -334,37 +344,21 @@ public final class TuneStage {
     return result;
   }
 
-  /** Each validation user's value of {@code metric} (a small map: one entry per validation user). */
-  private static Map<String, Double> perUserValues(Dataset<Row> perUser, String metric) {
-    Map<String, Double> out = new java.util.HashMap<>();
-    for (Row r : perUser.select(col(Columns.USER_ID), col(metric)).collectAsList()) {
-      out.put(r.getString(0), r.isNullAt(1) ? 0.0 : ((Number) r.get(1)).doubleValue());
-    }
-    return out;
-  }
-
   /**
-   * Mean and standard error of the per-user difference {@code a − b} over the users of either map (a user
-   * missing from one counts 0 there).
+   * Mean and standard error of the per-user difference {@code a − b} over the users of either side (a user
+   * missing from one counts 0 there), computed in Spark: one row reaches the driver, whatever the number of users.
    */
-  record PairedGain(double mean, double standardError, int users) {
-    static PairedGain of(Map<String, Double> a, Map<String, Double> b) {
-      java.util.Set<String> users = new java.util.HashSet<>(a.keySet());
-      users.addAll(b.keySet());
-      int n = users.size();
+  record PairedGain(double mean, double standardError, long users) {
+    /** @param a, b {@code user_id, value} rows, one per user */
+    static PairedGain of(Dataset<Row> a, Dataset<Row> b) {
+      Column difference = coalesce(col("a." + VALUE), lit(0.0)).minus(coalesce(col("b." + VALUE), lit(0.0)));
+      Row r = a.as("a").join(b.as("b"), col("a." + Columns.USER_ID).equalTo(col("b." + Columns.USER_ID)), "full_outer")
+          .agg(count(lit(1)), avg(difference), stddev_samp(difference)).head();
+      long n = r.getLong(0);
       if (n < 2) {
         return new PairedGain(0, Double.POSITIVE_INFINITY, n);
       }
-      double sum = 0;
-      double sumSq = 0;
-      for (String u : users) {
-        double d = a.getOrDefault(u, 0.0) - b.getOrDefault(u, 0.0);
-        sum += d;
-        sumSq += d * d;
-      }
-      double mean = sum / n;
-      double variance = Math.max(0, (sumSq - n * mean * mean) / (n - 1));
-      return new PairedGain(mean, Math.sqrt(variance / n), n);
+      return new PairedGain(r.getDouble(1), (r.isNullAt(2) ? 0.0 : r.getDouble(2)) / Math.sqrt(n), n);
     }
   }
 

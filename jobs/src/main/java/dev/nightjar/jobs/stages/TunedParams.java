@@ -48,7 +48,34 @@ public final class TunedParams {
   /** Stages whose configuration the latest chosen parameters overlay on production nights. */
   public static final List<String> TUNED_STAGES = List.of(TrainStage.NAME, RecommendStage.NAME);
 
+  /** The run report details a tuned night records: the parameters applied, and the date they were tuned on. */
+  public static final String RECORDED_PARAMS = "tuned_params";
+  public static final String RECORDED_FROM = "tuned_params_from";
+
   private TunedParams() {}
+
+  /** Tuned parameters as a run report records them: {@code {nightjar.als.rank=64, nightjar.ease.lambda=250.0}}. */
+  public static String recorded(Map<String, String> params) {
+    return new TreeMap<>(params).toString();
+  }
+
+  /** The inverse of {@link #recorded}; keys and values are config keys and numbers, free of ", " and "=". */
+  public static Map<String, String> parseRecorded(String recorded) {
+    String body = recorded.strip();
+    if (!body.startsWith("{") || !body.endsWith("}")) {
+      throw new IllegalArgumentException("recorded tuned parameters '" + recorded + "' are not of the form {key=value, ...}");
+    }
+    Map<String, String> out = new TreeMap<>();
+    body = body.substring(1, body.length() - 1);
+    for (String entry : body.isBlank() ? new String[0] : body.split(", ")) {
+      int eq = entry.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("recorded tuned parameters '" + recorded + "': '" + entry + "' is not key=value");
+      }
+      out.put(entry.substring(0, eq), entry.substring(eq + 1));
+    }
+    return out;
+  }
 
   /** One chosen row of {@code model_params}: the tune date, its parameters and validation value. */
   public record Chosen(LocalDate tunedOn, Map<String, String> params, String metric, double value) {}

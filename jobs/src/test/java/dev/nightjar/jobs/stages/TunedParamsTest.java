@@ -110,4 +110,27 @@ class TunedParamsTest extends SparkTestBase {
         "ndcg@10", 0.1, scala.collection.immutable.Map.from(scala.jdk.javaapi.CollectionConverters.asScala(Map.of("ndcg@10", 0.1))),
         0.1, 1.0, chosen, 42L, Date.valueOf(runDate.minusDays(3)), 10L);
   }
+
+  @Test
+  void thePairedGainIsTheMeanAndStandardErrorOfPerUserDifferencesWithAMissingUserCountingZero() {
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("user_id", "string").add("value", "double");
+    var a = spark().createDataFrame(List.of(RowFactory.create("u1", 0.5), RowFactory.create("u2", 1.0), RowFactory.create("u3", 0.25)), schema);
+    var b = spark().createDataFrame(List.of(RowFactory.create("u1", 0.25), RowFactory.create("u2", 1.0), RowFactory.create("u4", 0.5)), schema);
+    // Differences a − b: u1 0.25, u2 0, u3 0.25 (missing in b), u4 −0.5 (missing in a).
+    double[] d = {0.25, 0, 0.25, -0.5};
+    double mean = 0;
+    for (double x : d) {
+      mean += x / d.length;
+    }
+    double ss = 0;
+    for (double x : d) {
+      ss += (x - mean) * (x - mean);
+    }
+    TuneStage.PairedGain g = TuneStage.PairedGain.of(a, b);
+    assertEquals(4, g.users());
+    assertEquals(mean, g.mean(), 1e-12);
+    assertEquals(Math.sqrt(ss / 3) / 2, g.standardError(), 1e-12);
+    assertEquals(-mean, TuneStage.PairedGain.of(b, a).mean(), 1e-12);
+  }
 }
