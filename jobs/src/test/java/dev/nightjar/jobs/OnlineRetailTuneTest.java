@@ -24,10 +24,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The issue's Online Retail comparison on a small window: two months of history (2011-08-01 … 2011-09-30) as
  * the training part and the first week after it (2011-10-01 … 10-07) as the test part; tune validates on the
- * training part's last week. Asserts what was measured to hold: the tuned blend beats Spark's default ALS
- * settings, the configured ALS, content and item-kNN on NDCG@10 on the test part. It does <b>not</b> assert
- * that it beats every single source: measured, EASE alone was ahead (docs/benchmarks.md). It takes ~22 min on
- * the loaded 2-core machine, so it runs only with {@code -Dnightjar.bench=true} (the benchmark switch).
+ * training part's last week. Asserts the issue's claim: the tuned blend beats Spark's default ALS settings and
+ * every single source (ALS as configured, content, item-kNN, EASE, co-occurrence) on NDCG@10 on the test part.
+ * Measured (docs/benchmarks.md): with the one-standard-error rule tune swapped in a noise winner and lost to EASE
+ * alone; with the two-SE rule it keeps the configured blend here, which beats EASE by 6 %. It takes ~20 min on
+ * the shared 2-core machine, so it runs only with {@code -Dnightjar.bench=true} (the benchmark switch).
  */
 class OnlineRetailTuneTest extends SparkTestBase {
   static final LocalDate FROM = LocalDate.of(2011, 8, 1);
@@ -58,7 +59,7 @@ class OnlineRetailTuneTest extends SparkTestBase {
     assertEquals(LocalDate.of(2011, 9, 30), D.minusDays(TEST_DAYS), "train to 2011-09-30");
     assertEquals(LocalDate.of(2011, 9, 23), t.fitEnd(), "tune validates on the training part's last week");
     double tuned = ndcg.get("tuned");
-    for (String other : List.of("als_spark_default", "als", "content", "item_knn")) {
+    for (String other : List.of("als_spark_default", "als", "content", "item_knn", "ease", "cooccurrence")) {
       assertTrue(tuned > ndcg.get(other), "NDCG@10 tuned " + tuned + " vs " + other + " " + ndcg.get(other) + "; all " + ndcg);
     }
   }
