@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.*;
 
 import dev.nightjar.jobs.config.NightjarConfig;
 import dev.nightjar.jobs.lake.Lakehouse;
+import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
 import dev.nightjar.jobs.stages.InteractionsStage;
 import dev.nightjar.jobs.stages.Pipeline;
@@ -105,33 +106,26 @@ public final class Reproduce {
     return out;
   }
 
-  /** The {@code config} detail {@code stage} recorded for {@code date} in {@code lake}'s run_report, if any. */
-  static String recordedConfig(Lakehouse lake, String stage, LocalDate date) {
-    return recordedDetail(lake, stage, date, dev.nightjar.jobs.lake.RunReport.CONFIG);
-  }
-
-  /** The detail {@code key} that {@code stage} recorded for {@code date} in {@code lake}'s run_report, or null. */
-  static String recordedDetail(Lakehouse lake, String stage, LocalDate date, String key) {
+  /** The details {@code stage} recorded for {@code date} in {@code lake}'s run_report (empty when it has no row). */
+  static Map<String, String> recordedDetails(Lakehouse lake, String stage, LocalDate date) {
     List<Row> rows = lake.read(Tables.RUN_REPORT)
         .where(col("stage").equalTo(stage).and(col(Columns.RUN_DATE).equalTo(lit(Date.valueOf(date)))))
-        .select(element_at(col("details"), lit(key))).collectAsList();
-    return rows.isEmpty() || rows.get(0).isNullAt(0) ? null : rows.get(0).getString(0);
+        .select("details").limit(1).collectAsList();
+    return rows.isEmpty() ? Map.of() : new TreeMap<>(rows.get(0).<String, String>getJavaMap(0));
   }
 
   /**
-   * The configuration to rebuild {@code stage} of {@code date} with: {@code config} overlaid with the tuned
-   * parameters the night applied, as its run report recorded them ({@code tuned_params}), not as
-   * {@code model_params} reads today — a tuning run later for an earlier date must not change what a
-   * reproduction rebuilds.
+   * The configuration to rebuild a night with: {@code config} overlaid with the tuned parameters the night
+   * applied, as its run report recorded them ({@code details} {@code tuned_params}), not as {@code model_params}
+   * reads today — a tuning run later for an earlier date must not change what a reproduction rebuilds.
    */
-  public static NightjarConfig nightConfig(Lakehouse lake, String stage, LocalDate date, NightjarConfig config) {
-    String tuned = recordedDetail(lake, stage, date, TunedParams.RECORDED_PARAMS);
+  public static NightjarConfig nightConfig(Map<String, String> details, NightjarConfig config) {
+    String tuned = details.get(TunedParams.RECORDED_PARAMS);
     if (tuned == null) {
       return config;
     }
     Map<String, String> params = TunedParams.parseRecorded(tuned);
-    LOG.info("Reproduce {} {}: applying the tuned parameters the night applied (tuned on {}): {}", stage, date,
-        recordedDetail(lake, stage, date, TunedParams.RECORDED_FROM), params);
+    LOG.info("Reproduce: applying the tuned parameters the night applied (tuned on {}): {}", details.get(TunedParams.RECORDED_FROM), params);
     return TunedParams.overlay(config, params);
   }
 
@@ -168,13 +162,15 @@ public final class Reproduce {
     Lakehouse experiment = lake.experiment(experimentName(date));
     experiment.clearExperiment();
     LOG.info("Reproducing {} of {} in {} from the recorded input versions {}", stage, date, experiment.root(), versions);
-    NightjarConfig config = nightConfig(lake, stage, date, ctx.config());
+    Map<String, String> night = recordedDetails(lake, stage, date);
+    NightjarConfig config = nightConfig(night, ctx.config());
     Pipeline.runStage(stage, new StageContext(ctx.spark(), experiment.pinnedAt(versions), config), date);
 
     Column day = col(Columns.RUN_DATE).equalTo(lit(Date.valueOf(date)));
     Dataset<Row> stored = comparable(lake.read(table).where(day));
     Dataset<Row> rebuilt = comparable(experiment.read(table).where(day));
-    List<String> configDifferences = configDifferences(recordedConfig(lake, stage, date), recordedConfig(experiment, stage, date));
+    List<String> configDifferences = configDifferences(night.get(RunReport.CONFIG),
+        recordedDetails(experiment, stage, date).get(RunReport.CONFIG));
     Result r = new Result(stage, table, versions, stored.count(), rebuilt.count(),
         stored.exceptAll(rebuilt).count(), rebuilt.exceptAll(stored).count(), experiment.root(), configDifferences);
     LOG.info("Reproduce {} {}: {} stored rows, {} rebuilt, {} only stored, {} only rebuilt", stage, date, r.storedRows(),

@@ -192,7 +192,7 @@ public final class EvaluateStage {
         TuneStage.Result tuned = TuneStage.tune(ctx, train, plan.trainEnd(), validation, WORKSPACE_PREFIX + plan.name(), date);
         tuning = java.util.Optional.of(tuned);
         all.put(TUNED, TunedParams.overlay(ctx.config(), tuned.chosen()));
-        report.detail("tuned_params", tuned.chosen()).detail("tuned_validation_curve", tuned.report().details().get("validation_curve"));
+        report.detail(TunedParams.RECORDED_PARAMS, TunedParams.recorded(tuned.chosen())).detail("tuned_validation_curve", tuned.report().details().get("validation_curve"));
       }
       Map<String, NightjarConfig> sharing = new LinkedHashMap<>();
       Map<String, NightjarConfig> retraining = new LinkedHashMap<>();

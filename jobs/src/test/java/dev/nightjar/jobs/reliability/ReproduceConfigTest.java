@@ -49,12 +49,12 @@ class ReproduceConfigTest extends SparkTestBase {
     RunReport.of(RecommendStage.NAME, plainNight).write(lake);
     NightjarConfig configured = NightjarConfig.defaults();
 
-    NightjarConfig rebuild = Reproduce.nightConfig(lake, RecommendStage.NAME, tunedNight, configured);
+    NightjarConfig rebuild = Reproduce.nightConfig(Reproduce.recordedDetails(lake, RecommendStage.NAME, tunedNight), configured);
     assertEquals(64, rebuild.als().rank());
     assertEquals(2.0, rebuild.recommend().weights().get("ease"));
     assertEquals(0.9, rebuild.recommend().mmrLambda());
     assertEquals(configured.recommend().k(), rebuild.recommend().k(), "only tuned keys change");
     assertNotEquals(configured.als().rank(), rebuild.als().rank());
-    assertSame(configured, Reproduce.nightConfig(lake, RecommendStage.NAME, plainNight, configured), "a night that applied no tuning");
+    assertSame(configured, Reproduce.nightConfig(Reproduce.recordedDetails(lake, RecommendStage.NAME, plainNight), configured), "a night that applied no tuning");
   }
 }
