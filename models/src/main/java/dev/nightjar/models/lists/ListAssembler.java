@@ -1,5 +1,7 @@
 package dev.nightjar.models.lists;
 
+import dev.nightjar.models.candidates.Source;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -36,12 +38,6 @@ import java.util.SplittableRandom;
  */
 public final class ListAssembler {
   public static final String SOURCE_EXPLORE = "explore";
-  public static final String SOURCE_TRENDING = "trending";
-  public static final String SOURCE_CONTENT = "content";
-  public static final String SOURCE_REPURCHASE = "repurchase";
-  /** Item-item sources: EASE and co-occurrence; their candidates name the history item behind them. */
-  public static final String SOURCE_EASE = "ease";
-  public static final String SOURCE_COOCCURRENCE = "cooccurrence";
 
   private ListAssembler() {}
 
@@ -322,28 +318,11 @@ public final class ListAssembler {
         }
       }
     }
-    String source = Objects.requireNonNullElse(c.source(), "als");
-    String reason;
-    List<String> ids = anchor == null ? List.of() : List.of(anchor.itemId());
-    switch (source) {
-      case SOURCE_TRENDING -> {
-        reason = c.category() == null ? "popular this week" : "popular in " + c.category() + " this week";
-        ids = List.of();
-      }
-      case SOURCE_REPURCHASE -> {
-        reason = "time to reorder " + c.title();
-        ids = List.of(c.itemId());
-      }
-      case SOURCE_CONTENT -> reason = anchor == null
-          ? "matches your interests"
-          : "similar to " + anchor.title() + (anchor.purchased() ? " you bought" : " you viewed");
-      case SOURCE_EASE, SOURCE_COOCCURRENCE -> reason = anchor == null
-          ? "often chosen together with what you chose"
-          : "people who " + (anchor.purchased() ? "bought " : "viewed ") + anchor.title() + " also chose this";
-      default -> reason = anchor == null
-          ? "shoppers with tastes like yours chose this"
-          : (anchor.purchased() ? "because you bought " : "because you viewed ") + anchor.title();
-    }
+    String source = Objects.requireNonNullElse(c.source(), Source.ALS.id());
+    Source of = Source.of(source);
+    String reason = of.reason(anchor == null ? null : anchor.title(), anchor != null && anchor.purchased(), c.category(), c.title());
+    List<String> ids = of == Source.REPURCHASE ? List.of(c.itemId())
+        : anchor == null || !of.namesHistoryItem() ? List.of() : List.of(anchor.itemId());
     return new Recommendation(rank, c.itemId(), c.score(), source, reason, ids, 1.0);
   }
 

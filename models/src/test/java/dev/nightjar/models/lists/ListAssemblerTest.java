@@ -1,5 +1,6 @@
 package dev.nightjar.models.lists;
 
+import dev.nightjar.models.candidates.Source;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.nightjar.models.lists.ListAssembler.Candidate;
@@ -187,8 +188,8 @@ class ListAssemblerTest {
     float[] gardenVector = {0, 1};
     List<HistoryItem> history = List.of(new HistoryItem("h1", "red mug", mugVector, true), new HistoryItem("h2", "garden hose", gardenVector, false));
     Candidate cup = new Candidate("c1", "blue cup", "Kitchen", new float[] {0.9f, 0.1f}, 1, "als");
-    Candidate rake = new Candidate("c2", "rake", "Garden", new float[] {0.1f, 0.9f}, 0.9, ListAssembler.SOURCE_CONTENT);
-    Candidate hot = new Candidate("c3", "kettle", "Kitchen", null, 0.5, ListAssembler.SOURCE_TRENDING);
+    Candidate rake = new Candidate("c2", "rake", "Garden", new float[] {0.1f, 0.9f}, 0.9, Source.CONTENT.id());
+    Candidate hot = new Candidate("c3", "kettle", "Kitchen", null, 0.5, Source.TRENDING.id());
     List<Recommendation> list = ListAssembler.assemble(List.of(cup, rake, hot), history, List.of(), 1, new Params(3, 1.0, 10, List.of(), 10));
     assertEquals("because you bought red mug", list.get(0).reason());
     assertEquals(List.of("h1"), list.get(0).reasonItemIds());
