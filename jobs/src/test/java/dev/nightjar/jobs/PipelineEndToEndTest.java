@@ -12,12 +12,7 @@ import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
 import dev.nightjar.jobs.privacy.PseudonymKey;
-import dev.nightjar.jobs.reliability.Reproduce;
 import dev.nightjar.jobs.stages.ImportStage;
-import dev.nightjar.jobs.stages.ProfilesStage;
-import dev.nightjar.jobs.stages.RecommendStage;
-import dev.nightjar.jobs.stages.TrainStage;
-import dev.nightjar.jobs.stages.TrendingNoise;
 import dev.nightjar.jobs.stages.Pipeline;
 import dev.nightjar.jobs.stages.StageContext;
 import dev.nightjar.transforms.SchemaCheck.SchemaMismatchException;
@@ -27,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,8 +37,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The whole nightly pipeline on a small seeded synthetic shop: counts reconcile with what the
- * generator planted, recommendations find the planted interests, and a rerun changes nothing.
+ * The whole nightly pipeline on a seeded synthetic shop of 600 shoppers: counts reconcile with what the
+ * generator planted, recommendations find the planted interests and the cold-start items reach their
+ * audience, no raw user id reaches a derived table. What does not need a shop of this size (rerun,
+ * reproduce, rules, k-anonymity, ε) runs on the shared small night in {@link NightInvariantsTest}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndTest extends SparkTestBase {
@@ -52,11 +48,6 @@ class PipelineEndToEndTest extends SparkTestBase {
       new SyntheticShop.Params(600, 240, 21, LocalDate.of(2026, 10, 31), 7L, 12, 0.02, 2, 10);
   static final LocalDate D = SHOP.lastDay();
   static final Instant IMPORTED_AT = D.plusDays(1).atStartOfDay().toInstant(java.time.ZoneOffset.UTC);
-  static final List<String> OUTPUT_TABLES =
-      List.of(Tables.EVENTS, Tables.QUARANTINE, Tables.ITEMS, Tables.ITEM_EMBEDDINGS, Tables.INTERACTIONS, Tables.USER_INDEX, Tables.ITEM_INDEX,
-          Tables.ALS_USER_FACTORS, Tables.ALS_ITEM_FACTORS, Tables.USER_PROFILES, Tables.USER_INTERESTS, Tables.CATEGORY_PRIORS,
-          Tables.SEGMENT_SUMMARY, Tables.CATEGORY_SUMMARY, Tables.RECOMMENDATIONS);
-
   static final List<String> CONFIG = List.of("nightjar.als.rank=16", "nightjar.als.maxIter=6", "nightjar.recommend.k=20");
 
   static Path data;
@@ -155,23 +146,6 @@ class PipelineEndToEndTest extends SparkTestBase {
   }
 
   @Test
-  @Order(4)
-  void rerunningTheNightAndReimportingChangeNothing() throws Exception {
-    Map<String, List<String>> before = snapshot();
-    RunReport reimport = ImportStage.importCsv(ctx, shop.eventsCsv(), shop.itemsCsv(), IMPORTED_AT.plusSeconds(3600));
-    assertEquals("0", reimport.details().get("event_rows_new"), reimport.details().toString());
-    assertEquals("0", reimport.details().get("item_rows_new"), reimport.details().toString());
-    List<RunReport> rerun = Pipeline.nightly(ctx, D);
-    assertEquals(Long.toString(SHOP.items()), firstNight.get(1).details().get("embedded"), "the first night embeds every item");
-    assertEquals("0", rerun.get(1).details().get("embedded"), "an unchanged catalogue embeds nothing");
-    Map<String, List<String>> after = snapshot();
-    for (String table : OUTPUT_TABLES) {
-      assertEquals(before.get(table).size(), after.get(table).size(), table + " row count");
-      assertEquals(before.get(table), after.get(table), table + " rows");
-    }
-  }
-
-  @Test
   @Order(2)
   void noRawUserIdAppearsInAnyDerivedTable() {
     Dataset<Row> rawIds = ctx.lake().read(Tables.RAW_EVENTS)
@@ -261,128 +235,5 @@ class PipelineEndToEndTest extends SparkTestBase {
     Row stored = ctx.lake().read(Tables.ITEM_EMBEDDINGS).where("item_id = 'I000001'").select("text", "vector").head();
     assertEquals("Solar powered garden lantern. Garden", stored.getString(0));
     assertEquals(384, stored.getList(1).size());
-  }
-
-  @Test
-  @Order(8)
-  void analystSummariesKeepExactlyTheGroupsOfAtLeastKUsers() {
-    RunReport nightly = firstNight.get(3);
-    assertEquals("profiles", nightly.stage());
-    assertEquals(Integer.toString(NightjarConfig.PrivacySettings.DEFAULT_K_ANONYMITY), nightly.details().get(ProfilesStage.K_ANONYMITY));
-    String day = "run_date = DATE'" + D + "'";
-    assertTrue(ctx.lake().read(Tables.CATEGORY_SUMMARY).where(day).count() > 0, "categories with enough users are summarised");
-
-    // With k = the largest segment's size, that segment stays and every smaller one goes.
-    Map<Integer, Long> sizes = segmentSizes(ctx.lake().read(Tables.USER_PROFILES).where(day));
-    int k = (int) (long) java.util.Collections.max(sizes.values());
-    Lakehouse experiment = ctx.lake().experiment("k-anonymity");
-    RunReport profiles = ProfilesStage.run(new StageContext(spark(), experiment, config("nightjar.privacy.kAnonymity=" + k)), D);
-    Map<Integer, Long> rebuilt = segmentSizes(experiment.read(Tables.USER_PROFILES).where(day));
-    Map<Integer, Long> expectedKept = new TreeMap<>();
-    rebuilt.forEach((segment, users) -> {
-      if (users >= k) {
-        expectedKept.put(segment, users);
-      }
-    });
-    assertFalse(expectedKept.isEmpty());
-    assertTrue(expectedKept.size() < rebuilt.size(), "some segment is smaller than k: " + rebuilt);
-    Map<Integer, Long> kept = new TreeMap<>();
-    for (Row r : experiment.read(Tables.SEGMENT_SUMMARY).where(day).select("segment", "users").collectAsList()) {
-      kept.put(r.getInt(0), r.getLong(1));
-    }
-    assertEquals(expectedKept, kept, "segment_summary holds exactly the segments of at least k users, with their sizes");
-    assertEquals(Long.toString(rebuilt.size() - expectedKept.size()), profiles.details().get(ProfilesStage.SEGMENTS_SUPPRESSED));
-  }
-
-  @Test
-  @Order(8)
-  void theRecommendRunReportStatesEpsilon() {
-    assertEquals("off", firstNight.get(5).details().get(TrendingNoise.EPSILON), "exact popularity by default");
-    assertNull(firstNight.get(5).details().get(TrendingNoise.SCALE));
-    RunReport noisy = RecommendStage.run(new StageContext(spark(), ctx.lake().experiment("dp"), config("nightjar.privacy.epsilon=0.5")), D);
-    assertEquals("0.5", noisy.details().get(TrendingNoise.EPSILON));
-    double sensitivity = NightjarConfig.PrivacySettings.DEFAULT_TRENDING_ITEMS_PER_USER * NightjarConfig.PrivacySettings.DEFAULT_TRENDING_MAX_WEIGHT;
-    assertEquals(Double.toString(sensitivity), noisy.details().get(TrendingNoise.SENSITIVITY));
-    assertEquals(Double.toString(sensitivity / 0.5), noisy.details().get(TrendingNoise.SCALE));
-  }
-
-  @Test
-  @Order(9)
-  void reproduceRebuildsTheNightFromTheRecordedVersionsAfterItsInputsChanged() {
-    Lakehouse lake = ctx.lake();
-    String day = "run_date = DATE'" + D + "'";
-    List<String> stored = sortedRows(lake.read(Tables.RECOMMENDATIONS).where(day));
-    Map<String, Long> recorded = Reproduce.recordedVersions(lake, RecommendStage.NAME, D);
-    // Later writes change recommend's inputs: D's model retrained with another seed (and order 7 re-embedded an item).
-    TrainStage.run(new StageContext(spark(), lake, config("nightjar.als.seed=7")), D);
-    assertTrue(lake.version(Tables.ALS_USER_FACTORS) > recorded.get(Tables.ALS_USER_FACTORS));
-    Lakehouse current = lake.experiment("current-inputs");
-    RecommendStage.run(new StageContext(spark(), current, ctx.config()), D);
-    assertNotEquals(stored, sortedRows(current.read(Tables.RECOMMENDATIONS).where(day)), "the current inputs give other lists");
-
-    Reproduce.Result r = Reproduce.run(ctx, D, RecommendStage.NAME);
-    assertEquals(recorded, r.versions());
-    assertTrue(r.matches(), r.toString());
-    assertEquals(List.of(), r.configDifferences(), "the rebuild ran with the night's recorded settings");
-    assertTrue(firstNight.get(5).details().get(RunReport.CONFIG).contains("als=AlsParams[rank=16"),
-        "recommend records the settings it ran with: " + firstNight.get(5).details().get(RunReport.CONFIG));
-    assertEquals(stored.size(), r.rebuiltRows());
-    assertEquals(stored, sortedRows(lake.experiment(Reproduce.experimentName(D)).read(Tables.RECOMMENDATIONS).where(day)),
-        "the rebuilt lists equal the stored ones row for row");
-    assertEquals(stored, sortedRows(lake.read(Tables.RECOMMENDATIONS).where(day)), "production's lists were only read");
-  }
-
-  private static NightjarConfig config(String... more) {
-    List<String> all = new java.util.ArrayList<>(CONFIG);
-    all.addAll(List.of(more));
-    return NightjarConfig.load(null, all);
-  }
-
-  private static Map<Integer, Long> segmentSizes(Dataset<Row> profiles) {
-    Map<Integer, Long> sizes = new TreeMap<>();
-    for (Row r : profiles.groupBy("segment").count().collectAsList()) {
-      sizes.put(r.getInt(0), r.getLong(1));
-    }
-    return sizes;
-  }
-
-  /**
-   * The business rules hold in the written lists, and they apply before the cut to k: with a tight
-   * category cap and the most recommended item blocklisted, every list is still full.
-   */
-  @Test
-  @Order(10) // after reproduce, which compares with the night's own lists: this one rewrites them with strict rules
-  void rulesHoldBeforeTheCutAndListsStayFull() {
-    Lakehouse lake = ctx.lake();
-    String day = "run_date = DATE'" + D + "'";
-    Dataset<Row> unavailable = lake.read(Tables.ITEMS).where("NOT available").select("item_id");
-    long unavailableWithInteractions = unavailable.join(lake.read(Tables.INTERACTIONS), "item_id").select("item_id").distinct().count();
-    assertTrue(unavailableWithInteractions > 0, "the shop has unavailable items users interacted with, which sources could propose");
-    assertEquals(0, lake.read(Tables.RECOMMENDATIONS).where(day).join(unavailable, "item_id").count(), "no unavailable item is recommended");
-
-    String top = lake.read(Tables.RECOMMENDATIONS).where(day).groupBy("item_id").count()
-        .orderBy(org.apache.spark.sql.functions.col("count").desc(), org.apache.spark.sql.functions.col("item_id")).head().getString(0);
-    int cap = 3;
-    StageContext strict = new StageContext(spark(), lake, NightjarConfig.load(null, List.of(
-        "nightjar.als.rank=16", "nightjar.als.maxIter=6", "nightjar.recommend.k=20", "nightjar.recommend.exploreRanks=",
-        "nightjar.recommend.categoryCap=" + cap, "nightjar.recommend.blocklist=" + top)));
-    dev.nightjar.jobs.stages.RecommendStage.run(strict, D);
-    Dataset<Row> lists = lake.read(Tables.RECOMMENDATIONS).where(day);
-    assertEquals(0, lists.where("item_id = '" + top + "'").count(), "the blocklisted item " + top + " is gone");
-    assertEquals(0, lists.join(unavailable, "item_id").count());
-    assertEquals(0, lists.join(lake.read(Tables.INTERACTIONS).where("purchases > 0"), new String[] {"user_id", "item_id"}).count());
-    long overCap = lists.join(lake.read(Tables.ITEMS).select("item_id", "category"), "item_id")
-        .groupBy("user_id", "category").count().where("count > " + cap).count();
-    assertEquals(0, overCap, "no user has more than " + cap + " items of one category");
-    long users = lists.select("user_id").distinct().count();
-    assertEquals(users * 20, lists.count(), "every list is still full (k = 20): the rules cut before the list is");
-  }
-
-  private static Map<String, List<String>> snapshot() {
-    Map<String, List<String>> rows = new LinkedHashMap<>();
-    for (String table : OUTPUT_TABLES) {
-      rows.put(table, sortedRows(ctx.lake().read(table)));
-    }
-    return rows;
   }
 }

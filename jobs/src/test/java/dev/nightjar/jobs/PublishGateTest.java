@@ -3,66 +3,59 @@ package dev.nightjar.jobs;
 import static org.apache.spark.sql.functions.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.nightjar.jobs.config.NightjarConfig;
-import dev.nightjar.jobs.demo.SyntheticShop;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.Tables;
 import dev.nightjar.jobs.stages.EvaluateStage;
-import dev.nightjar.jobs.stages.ImportStage;
 import dev.nightjar.jobs.stages.Pipeline;
 import dev.nightjar.jobs.stages.PublishStage;
 import dev.nightjar.jobs.stages.RecommendStage;
 import dev.nightjar.jobs.stages.StageContext;
+import dev.nightjar.jobs.testing.SmallNight;
 import dev.nightjar.transforms.testing.SparkTestBase;
 import java.nio.file.Files;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
 /**
- * The publication gate on two real nights: a good night is published; a deliberately degraded night
- * (lists from trending alone) is refused with the metric named and the good night stays served; the
- * repaired night is then published while a concurrent reader watches the served table and never sees
- * a partial or mixed night.
+ * The publication gate on two real nights of the shared small shop ({@link SmallNight}): its night D is
+ * published; the next night, D + 1, deliberately degraded (lists from trending alone), is refused with the
+ * metric named and night D stays served; the repaired night is then published while a concurrent reader
+ * watches the served table and never sees a partial or mixed night.
  */
 class PublishGateTest extends SparkTestBase {
-  static final SyntheticShop.Params SHOP =
-      new SyntheticShop.Params(300, 120, 14, LocalDate.of(2026, 10, 31), 5L, 8, 0.0, 0, 10);
-  static final LocalDate D1 = SHOP.lastDay().minusDays(1);
-  static final LocalDate D2 = SHOP.lastDay();
-  static final List<String> BASE = List.of("nightjar.als.rank=8", "nightjar.als.maxIter=5", "nightjar.recommend.k=10", "nightjar.recommend.exploreRanks=10",
-      "nightjar.evaluate.ks=10", "nightjar.evaluate.variants=blend", "nightjar.evaluate.holdoutDays=3");
+  static final LocalDate D1 = SmallNight.D;
+  static final LocalDate D2 = SmallNight.D.plusDays(1);
+  static final String[] EVALUATE = {"nightjar.evaluate.ks=10", "nightjar.evaluate.variants=blend",
+      "nightjar.evaluate.holdoutDays=2"};
 
   private static StageContext context(Lakehouse lake, String... overrides) {
-    List<String> all = new ArrayList<>(BASE);
+    List<String> all = new ArrayList<>(List.of(EVALUATE));
     all.addAll(List.of(overrides));
-    return new StageContext(spark(), lake, NightjarConfig.load(null, all));
+    return new StageContext(spark(), lake, SmallNight.config(all.toArray(String[]::new)));
   }
 
   @Test
   void aDegradedNightIsRefusedAndReadersOnlyEverSeeWholeNights() throws Exception {
-    SyntheticShop.Summary shop = new SyntheticShop(SHOP).generate(tempDir.resolve("gate-shop"));
-    Lakehouse lake = new Lakehouse(spark(), tempDir.resolve("gate-lake"));
+    Lakehouse lake = SmallNight.copyTo(tempDir.resolve("gate-lake"));
     StageContext good = context(lake);
     StageContext degraded = context(lake, "nightjar.recommend.weight.als=0", "nightjar.recommend.weight.content=0",
-        "nightjar.recommend.weight.repurchase=0", "nightjar.recommend.weight.trending=1");
-    ImportStage.importCsv(good, shop.eventsCsv(), shop.itemsCsv(), D2.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC));
+        "nightjar.recommend.weight.repurchase=0", "nightjar.recommend.weight.ease=0", "nightjar.recommend.weight.cooccurrence=0",
+        "nightjar.recommend.weight.trending=1");
 
-    Pipeline.nightly(good, D1);
     EvaluateStage.run(good, D1);
     PublishStage.run(good, D1);
     List<String> night1 = sortedRows(lake.read(Tables.PUBLISHED_RECOMMENDATIONS));
+    assertFalse(night1.isEmpty());
     assertEquals(sortedRows(lake.read(Tables.RECOMMENDATIONS).where("run_date = DATE'" + D1 + "'")), night1);
     assertTrue(Files.isDirectory(lake.root().resolve(Tables.PUBLISHED_RECOMMENDATIONS).resolve("_symlink_format_manifest")),
         "the served table keeps a symlink manifest for DuckDB/Trino/Athena");
 
-    Pipeline.nightly(degraded, D2);
+    Pipeline.nightly(degraded, D2); // no new events: the models are retrained on the same history, the lists from trending alone
     EvaluateStage.run(degraded, D2);
     PublishStage.GateRefused refused = assertThrows(PublishStage.GateRefused.class, () -> PublishStage.run(degraded, D2));
     assertTrue(refused.getMessage().contains("@10 of blend fell to"), refused.getMessage());

@@ -42,8 +42,12 @@ public final class SmallNight {
       "nightjar.als.rank=8", "nightjar.als.maxIter=3", "nightjar.recommend.k=10", "nightjar.recommend.exploreRanks=5,10",
       "nightjar.profiles.segments=2");
 
+  /** When the shop's files were imported. */
+  public static final java.time.Instant IMPORTED_AT = D.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+
   private static Path template;
   private static List<RunReport> reports;
+  private static SyntheticShop.Summary shop;
 
   private SmallNight() {}
 
@@ -64,6 +68,14 @@ public final class SmallNight {
     return reports;
   }
 
+  /** The generated shop (its CSV files stay until the JVM exits), e.g. to import it again. */
+  public static synchronized SyntheticShop.Summary shop() {
+    if (template == null) {
+      build();
+    }
+    return shop;
+  }
+
   /** {@link #CONFIG} plus {@code more} (later settings win). */
   public static NightjarConfig config(String... more) {
     List<String> all = new java.util.ArrayList<>(CONFIG);
@@ -75,9 +87,9 @@ public final class SmallNight {
     try {
       Path root = Files.createTempDirectory("nightjar-small-night");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
-      SyntheticShop.Summary shop = new SyntheticShop(SHOP).generate(root.resolve("shop"));
+      shop = new SyntheticShop(SHOP).generate(root.resolve("shop"));
       StageContext ctx = new StageContext(SparkTestBase.spark(), new Lakehouse(SparkTestBase.spark(), root.resolve("lake")), config());
-      ImportStage.importCsv(ctx, shop.eventsCsv(), shop.itemsCsv(), D.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC));
+      ImportStage.importCsv(ctx, shop.eventsCsv(), shop.itemsCsv(), IMPORTED_AT);
       reports = List.copyOf(Pipeline.nightly(ctx, D));
       assertEquals(Pipeline.STAGES, reports.stream().map(RunReport::stage).toList());
       template = root.resolve("lake");
