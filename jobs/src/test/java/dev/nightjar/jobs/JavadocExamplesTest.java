@@ -29,13 +29,19 @@ import org.junit.jupiter.api.Test;
  * {@code ctx}, a {@code date}: the reader knows what they are), so "cannot find symbol: variable" is allowed; every
  * other error fails the test — a method that does not exist, a wrong number or type of arguments, a class that is
  * gone — naming the file, the example's line and the compiler's message. Blocks without Java (a shell command, a
- * properties file, a table) are recognised by having no line that ends in {@code ;}, and skipped.
+ * properties file, a table) are recognised by having no line that ends in {@code ;}, and skipped. Each example gets
+ * its file's imports plus {@link #COMMON_IMPORTS}. Limit: javac does not resolve a call whose arguments include an
+ * undeclared variable, so declare the variables whose calls matter ({@code LocalDate date = ...}).
  */
 class JavadocExamplesTest {
   private static final Pattern BLOCK = Pattern.compile("<pre>\\{@code\\s*\\n(.*?)\\n\\s*\\*?\\s*}</pre>", Pattern.DOTALL);
   private static final Pattern PACKAGE = Pattern.compile("(?m)^package\\s+([\\w.]+);");
   private static final Pattern IMPORT = Pattern.compile("(?m)^import\\s+(static\\s+)?[\\w.*]+;");
   private static final Pattern TOP_LEVEL = Pattern.compile("(?m)^(?:public\\s+)?(?:final\\s+|abstract\\s+)*(?:class|record|enum|interface)\\s+(\\w+)");
+
+  /** Imports every example gets besides its file's: Spark SQL, its functions, collections, dates, paths, column names. */
+  private static final String COMMON_IMPORTS = "import java.util.*;\nimport java.time.*;\nimport java.nio.file.*;\n"
+      + "import org.apache.spark.sql.*;\nimport static org.apache.spark.sql.functions.*;\nimport dev.nightjar.transforms.Columns;\n";
 
   /** One example: where it is and the Java source it was compiled as. */
   record Example(Path file, int line, String name, String source) {}
@@ -72,7 +78,7 @@ class JavadocExamplesTest {
           .findFirst().orElse(null);
       String where = e == null ? "?" : e.file() + ":" + e.line();
       String code = e == null ? "" : e.source().lines().skip(d.getLineNumber() - 1).findFirst().orElse("").strip();
-      problems.add(where + ": " + message.lines().findFirst().orElse(message) + "\n    in: " + code);
+      problems.add(where + ": " + String.join(" ", message.lines().map(String::strip).toList()) + "\n    in: " + code);
     }
     assertEquals(List.of(), problems, problems.size() + " Javadoc example(s) do not compile:\n" + String.join("\n", problems));
   }
@@ -104,8 +110,8 @@ class JavadocExamplesTest {
     while (imp.find()) {
       imports.append(imp.group()).append('\n');
     }
-    // the file's own nested types, as the Javadoc beside them names them
-    imports.append("import ").append(pkg.group(1)).append('.').append(top.group(1)).append(".*;\n");
+    // the file's own nested types, as the Javadoc beside them names them, and what every example may take as known
+    imports.append("import ").append(pkg.group(1)).append('.').append(top.group(1)).append(".*;\n").append(COMMON_IMPORTS);
     List<Example> out = new ArrayList<>();
     Matcher block = BLOCK.matcher(text);
     while (block.find()) {

@@ -19,7 +19,7 @@ import java.util.TreeSet;
  * Keys under {@code spark.} are passed to Spark as they are.
  *
  * <pre>{@code
- * ConfigReader r = ConfigReader.load(Optional.of(Path.of("conf/local.properties")), List.of("nightjar.als.rank=64"));
+ * ConfigReader r = ConfigReader.load(Path.of("conf/local.properties"), List.of("nightjar.als.rank=64"));
  * int rank = r.getInt("nightjar.als.rank", 32, 1, 1024);
  * r.requireAllKnown();
  * }</pre>

@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Path work = Files.createTempDirectory("gpu-plan");
- * GpuPlanCheck.Result result = GpuPlanCheck.run(ctxOn(work), work);
+ * GpuPlanCheck.Result result = GpuPlanCheck.run(ctx, work); // ctx: a StageContext on any lakehouse
  * GpuPlanCheck.print(result, System.out); // last line: gpu-plan: N operators stay on CPU outside the allowlist
  * }</pre>
  */

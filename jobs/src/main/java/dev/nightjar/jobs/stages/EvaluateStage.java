@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Evaluation result = EvaluateStage.evaluate(ctx, LocalDate.parse("2026-10-31"), Map.of());
- * result.metrics().show(); // split, variant, slice, metric, k, value
+ * result.rows(); // one row per split, variant, slice, metric and k, as written to metrics
  * }</pre>
  */
 public final class EvaluateStage {

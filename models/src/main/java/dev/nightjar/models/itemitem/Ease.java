@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  *   LOG.info(ease.coverage().message());
  *   Dataset<Row> recs = ease.recommend(indexedInteractions, null, 100);
  *   // user_idx INT, item_idx INT, score DOUBLE, rank INT, because_item_idx INT
- *   lake.replaceWhere(..., recs, ...);   // compute the result before closing the model
+ *   recs.write().format("delta").mode("overwrite").save(path); // compute the result before closing the model
  * }
  * }</pre>
  */

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (EaseModel ease = Ease.fit(indexedInteractions, EaseParams.defaults())) {
  *   Dataset<Row> recs = ease.recommend(indexedInteractions, purchasedIdx, 100);
- *   recs.write()...;   // user_idx, item_idx, score, rank, because_item_idx
+ *   recs.write().format("delta").save(path); // user_idx, item_idx, score, rank, because_item_idx
  * }
  * }</pre>
  */

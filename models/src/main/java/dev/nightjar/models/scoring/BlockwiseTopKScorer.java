@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * them from an expensive source.
  *
  * <pre>{@code
- * ALSModel model = ...;
+ * org.apache.spark.ml.recommendation.ALSModel model = new org.apache.spark.ml.recommendation.ALS().setImplicitPrefs(true).fit(ratings);
  * Dataset<Row> recs = BlockwiseTopKScorer.topK(
  *     model.userFactors(), model.itemFactors(), purchases.select("user", "item"),
  *     TopKParams.of(100, TopKParams.Metric.DOT));

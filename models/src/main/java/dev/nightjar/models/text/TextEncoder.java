@@ -22,7 +22,7 @@ import java.util.List;
  * Most callers get a predictor from {@link TextEncoderModel} instead of building one:
  *
  * <pre>{@code
- * try (Predictor<List<String>, float[][]> predictor = TextEncoderModel.get("auto").newPredictor(128)) {
+ * try (ai.djl.inference.Predictor<List<String>, float[][]> predictor = TextEncoderModel.get("auto").newPredictor(128)) {
  *   float[][] vectors = predictor.predict(List.of("red mug", "blue cup"));   // 2 × 384, unit norm
  * }
  * }</pre>

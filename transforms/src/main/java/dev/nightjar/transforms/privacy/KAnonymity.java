@@ -29,7 +29,7 @@ import org.apache.spark.sql.types.StructField;
  *
  * <pre>{@code
  * KAnonymity.Result r = KAnonymity.suppressSmallGroups(trendingPerCategory, categoryBuyers, 10, Columns.CATEGORY);
- * write(r.kept());
+ * r.kept().write().format("delta").mode("overwrite").save(path);
  * LOG.info("suppressed {} categories under k = 10", r.suppressedGroupCount());
  * }</pre>
  */
