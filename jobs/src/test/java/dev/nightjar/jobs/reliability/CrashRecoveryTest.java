@@ -4,20 +4,17 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.nightjar.jobs.Nightjar;
 import dev.nightjar.jobs.config.NightjarConfig;
-import dev.nightjar.jobs.demo.SyntheticShop;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.Tables;
-import dev.nightjar.jobs.stages.ImportStage;
-import dev.nightjar.jobs.stages.IngestStage;
 import dev.nightjar.jobs.stages.InteractionsStage;
 import dev.nightjar.jobs.stages.StageContext;
+import dev.nightjar.jobs.testing.SmallNight;
 import dev.nightjar.transforms.testing.SparkTestBase;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,8 +31,7 @@ import org.junit.jupiter.api.Test;
  * row for row; a rerun must then give exactly what an uninterrupted run gives on a copy.
  */
 class CrashRecoveryTest extends SparkTestBase {
-  static final SyntheticShop.Params SHOP = new SyntheticShop.Params(150, 60, 5, LocalDate.of(2026, 10, 31), 11L, 6, 0.0, 0, 5);
-  static final LocalDate D = SHOP.lastDay();
+  static final LocalDate D = SmallNight.D;
   /** Long enough that the child is certainly killed while its second write task waits. */
   static final long PAUSE_MILLIS = 600_000;
   static final long CHILD_TIMEOUT_SECONDS = 400;
@@ -46,19 +42,16 @@ class CrashRecoveryTest extends SparkTestBase {
   @Test
   void killMinusNineMidWriteKeepsThePreviousVersionAndARerunMatchesAnUninterruptedRun() throws Exception {
     Path lakePath = tempDir.resolve("lake");
-    SyntheticShop.Summary shop = new SyntheticShop(SHOP).generate(tempDir.resolve("shop"));
-    Lakehouse lake = new Lakehouse(spark(), lakePath);
+    Lakehouse lake = SmallNight.copyTo(lakePath); // ingested, with D's interactions
     StageContext ctx = new StageContext(spark(), lake, NightjarConfig.defaults());
-    ImportStage.importCsv(ctx, shop.eventsCsv(), shop.itemsCsv(), D.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC));
-    IngestStage.run(ctx, D);
-    InteractionsStage.run(ctx, D.minusDays(1));
+    InteractionsStage.run(ctx, D.minusDays(1)); // the night before, which the crashed write must not touch
 
     long version = lake.version(Tables.INTERACTIONS);
     List<String> rowsBefore = sortedRows(lake.read(Tables.INTERACTIONS));
     Path table = lakePath.resolve(Tables.INTERACTIONS);
     Set<Path> filesBefore = dataFiles(table);
     Path copyPath = tempDir.resolve("lake-copy");
-    copyTree(lakePath, copyPath);
+    SmallNight.copyTree(lakePath, copyPath);
 
     Path log = tempDir.resolve("child.log");
     List<String> args = new ArrayList<>(List.of("interactions", "--date", D.toString(), "--lakehouse", lakePath.toString()));
@@ -133,19 +126,6 @@ class CrashRecoveryTest extends SparkTestBase {
       return files.filter(p -> p.getFileName().toString().endsWith(".parquet"))
           .filter(p -> !table.relativize(p).startsWith("_delta_log"))
           .collect(Collectors.toSet());
-    }
-  }
-
-  static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> all = Files.walk(from)) {
-      for (Path p : all.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
     }
   }
 

@@ -98,7 +98,8 @@ public final class SmallNight {
     }
   }
 
-  private static void copyTree(Path from, Path to) {
+  /** Copies the directory tree {@code from} to {@code to} (which must not exist yet), file attributes kept. */
+  public static void copyTree(Path from, Path to) {
     try (Stream<Path> paths = Files.walk(from)) {
       for (Path p : (Iterable<Path>) paths::iterator) {
         Path target = to.resolve(from.relativize(p).toString());
