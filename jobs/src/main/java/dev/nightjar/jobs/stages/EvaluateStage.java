@@ -375,9 +375,10 @@ public final class EvaluateStage {
             .where(col(Columns.CREATED_AT).isNull().or(col(Columns.CREATED_AT).lt(lit(cutoff)))));
       }
       LOG.info("Evaluate: training in {} on {} events up to {}", work.root(), "the training part", plan.trainEnd());
-      List<String> stages = modelsNeeded ? List.of(InteractionsStage.NAME, ProfilesStage.NAME, TrainStage.NAME) : List.of(InteractionsStage.NAME);
-      for (String stage : stages) {
-        Pipeline.runStage(stage, workCtx, plan.trainEnd());
+      Pipeline.runStage(InteractionsStage.NAME, workCtx, plan.trainEnd());
+      if (modelsNeeded) {
+        ProfilesStage.runForScoring(workCtx, plan.trainEnd()); // what candidates read; no neighbours or analyst summaries
+        Pipeline.runStage(TrainStage.NAME, workCtx, plan.trainEnd());
       }
       try {
         java.nio.file.Files.writeString(stamp, fingerprint);

@@ -31,6 +31,15 @@ import org.slf4j.LoggerFactory;
  * with groups of fewer than k users suppressed ({@code nightjar.privacy.kAnonymity}). Writes
  * {@code user_profiles}, {@code user_interests}, {@code category_priors}, {@code similar_items},
  * {@code item_audiences}, {@code segment_summary} and {@code category_summary} (partition D).
+ *
+ * <p>Offline workspaces (evaluation, tuning) need only what candidates are built from, so they run
+ * {@link #runForScoring}: the same {@code user_profiles} vectors, {@code user_interests} and
+ * {@code category_priors}, without k-means segments (all 0), the content neighbours and the analyst summaries.
+ *
+ * <pre>{@code
+ * RunReport nightly = ProfilesStage.run(ctx, LocalDate.parse("2026-10-31"));
+ * RunReport workspace = ProfilesStage.runForScoring(workCtx, LocalDate.parse("2026-10-28"));
+ * }</pre>
  */
 public final class ProfilesStage {
   private static final Logger LOG = LoggerFactory.getLogger(ProfilesStage.class);
@@ -85,7 +94,21 @@ public final class ProfilesStage {
     return KAnonymity.suppressSmallGroups(summary, counts.select(Columns.CATEGORY, Columns.USER_ID), k, Columns.CATEGORY);
   }
 
+  /** Every output of the stage, as the nightly run writes it. */
   public static RunReport run(StageContext ctx, LocalDate date) {
+    return run(ctx, date, true);
+  }
+
+  /**
+   * Only the outputs candidates are built from ({@code user_profiles} with segment 0, {@code user_interests},
+   * {@code category_priors}): what evaluation and tuning workspaces train on. Skips k-means, the content
+   * neighbours and the analyst summaries, which no candidate source reads.
+   */
+  public static RunReport runForScoring(StageContext ctx, LocalDate date) {
+    return run(ctx, date, false);
+  }
+
+  private static RunReport run(StageContext ctx, LocalDate date, boolean everyOutput) {
     Lakehouse lake = ctx.lake();
     RunReport report = RunReport.of(NAME, date);
     ctx.spark().sparkContext().setJobGroup(NAME, "nightjar profiles " + date, false);
@@ -112,9 +135,11 @@ public final class ProfilesStage {
         Interests.posteriors(counts, storedPriors, users).withColumn(Columns.RUN_DATE, runDate), day, Columns.RUN_DATE);
     // Per-group outputs for analysts keep only groups of at least k distinct users (k-anonymity threshold).
     int k = ctx.config().privacy().kAnonymity();
-    KAnonymity.Result categorySummary = categorySummary(counts, k);
-    lake.replaceWhere(Tables.CATEGORY_SUMMARY, categorySummary.kept().withColumn(Columns.RUN_DATE, runDate), day, Columns.RUN_DATE);
-    long categoriesSuppressed = categorySummary.suppressedGroupCount();
+    if (everyOutput) {
+      KAnonymity.Result categorySummary = categorySummary(counts, k);
+      lake.replaceWhere(Tables.CATEGORY_SUMMARY, categorySummary.kept().withColumn(Columns.RUN_DATE, runDate), day, Columns.RUN_DATE);
+      report.detail(CATEGORIES_SUPPRESSED, categorySummary.suppressedGroupCount());
+    }
     counts.unpersist();
 
     // Content vectors, interest labels and segments.
@@ -125,11 +150,28 @@ public final class ProfilesStage {
         .groupBy(Columns.USER_ID)
         .agg(transform(sort_array(collect_list(struct(col(Columns.RANK), col(Columns.CATEGORY)))), s -> s.getField(Columns.CATEGORY))
             .as("top_categories"));
-    Dataset<Row> withSegments = profiles >= p.segments()
+    Dataset<Row> withSegments = everyOutput && profiles >= p.segments()
         ? vectors.join(ContentProfiles.segments(vectors, p.segments(), p.seed()), Columns.USER_ID)
         : vectors.withColumn(ContentProfiles.SEGMENT, lit(0));
     lake.replaceWhere(Tables.USER_PROFILES,
         withSegments.join(labels, new String[] {Columns.USER_ID}, "left").withColumn(Columns.RUN_DATE, runDate), day, Columns.RUN_DATE);
+    if (everyOutput) {
+      writeNeighboursAndSegmentSummary(lake, date, p, k, interactions, vectors, embeddingsVersion, itemsVersion, report);
+    }
+    vectors.unpersist();
+    long categories = storedPriors.count();
+    LOG.info("profiles {}: {} users with a content vector, {} categories, {} segments{}", date, profiles, categories,
+        everyOutput ? p.segments() : 1, everyOutput ? "" : " (for scoring only: no neighbours, segments or summaries)");
+    report.rowsIn(profiles).accepted(profiles).detail("users", profiles).detail("categories", categories)
+        .detail("segments", everyOutput ? p.segments() : 1);
+    return report.status(profiles == 0 ? RunReport.STATUS_NO_DATA : RunReport.STATUS_OK).write(lake);
+  }
+
+  /** Content neighbours ({@code similar_items}, {@code item_audiences}) and the k-anonymous {@code segment_summary}. */
+  private static void writeNeighboursAndSegmentSummary(Lakehouse lake, LocalDate date, ProfileSettings p, int k, Dataset<Row> interactions,
+      Dataset<Row> vectors, long embeddingsVersion, long itemsVersion, RunReport report) {
+    String day = "run_date = DATE'" + date + "'";
+    Column runDate = lit(Date.valueOf(date)).as(Columns.RUN_DATE);
 
     // Content neighbours: similar items, and the audience of each new item (for new-product promotion).
     Dataset<Row> embeddings = lake.readAt(Tables.ITEM_EMBEDDINGS, embeddingsVersion).select(Columns.ITEM_ID, ContentProfiles.VECTOR);
@@ -142,18 +184,13 @@ public final class ProfilesStage {
         .distinct();
     Dataset<Row> audiences = ContentNeighbours.audiences(embeddings.join(newItems, Columns.ITEM_ID), vectors, p.audienceSize());
     lake.replaceWhere(Tables.ITEM_AUDIENCES, audiences.withColumn(Columns.RUN_DATE, runDate), day, Columns.RUN_DATE);
-    vectors.unpersist();
 
     Dataset<Row> storedProfiles = lake.read(Tables.USER_PROFILES).where(day);
     KAnonymity.Result segments = segmentSummary(storedProfiles, k);
     lake.replaceWhere(Tables.SEGMENT_SUMMARY, segments.kept().withColumn(Columns.RUN_DATE, runDate), day, Columns.RUN_DATE);
     long segmentsSuppressed = segments.suppressedGroupCount();
     LOG.info("profiles {}: k-anonymity k = {}: {} segments and {} categories suppressed from the analyst summaries",
-        date, k, segmentsSuppressed, categoriesSuppressed);
-    report.detail(K_ANONYMITY, k).detail(SEGMENTS_SUPPRESSED, segmentsSuppressed).detail(CATEGORIES_SUPPRESSED, categoriesSuppressed);
-    long categories = storedPriors.count();
-    LOG.info("profiles {}: {} users with a content vector, {} categories, {} segments", date, profiles, categories, p.segments());
-    report.rowsIn(profiles).accepted(profiles).detail("users", profiles).detail("categories", categories).detail("segments", p.segments());
-    return report.status(profiles == 0 ? RunReport.STATUS_NO_DATA : RunReport.STATUS_OK).write(lake);
+        date, k, segmentsSuppressed, report.details().get(CATEGORIES_SUPPRESSED));
+    report.detail(K_ANONYMITY, k).detail(SEGMENTS_SUPPRESSED, segmentsSuppressed);
   }
 }

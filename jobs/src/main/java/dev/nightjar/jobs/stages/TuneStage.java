@@ -236,7 +236,7 @@ public final class TuneStage {
     }
     StageContext workCtx = new StageContext(ctx.spark(), work, config);
     Pipeline.runStage(InteractionsStage.NAME, workCtx, fitEnd);
-    Pipeline.runStage(ProfilesStage.NAME, workCtx, fitEnd);
+    ProfilesStage.runForScoring(workCtx, fitEnd); // what candidates read; no neighbours or analyst summaries
 
     TuneSearch.Plan plan = TuneSearch.plan(config);
     int k = t.metricK();
