@@ -80,7 +80,7 @@ class NightInvariantsTest extends SparkTestBase {
   void analystSummariesKeepExactlyTheGroupsOfAtLeastKUsers() {
     RunReport nightly = firstNight.get(3);
     assertEquals("profiles", nightly.stage());
-    assertEquals(Integer.toString(NightjarConfig.PrivacySettings.DEFAULT_K_ANONYMITY), nightly.details().get(ProfilesStage.K_ANONYMITY));
+    assertEquals(Integer.toString(dev.nightjar.jobs.config.PrivacySettings.DEFAULT_K_ANONYMITY), nightly.details().get(ProfilesStage.K_ANONYMITY));
     assertTrue(ctx.lake().read(Tables.CATEGORY_SUMMARY).where(DAY).count() > 0, "categories with enough users are summarised");
 
     // With k = the largest segment's size, that segment stays and every smaller one goes.
@@ -112,7 +112,7 @@ class NightInvariantsTest extends SparkTestBase {
     assertNull(firstNight.get(5).details().get(TrendingNoise.SCALE));
     RunReport noisy = RecommendStage.run(new StageContext(spark(), ctx.lake().experiment("dp"), SmallNight.config("nightjar.privacy.epsilon=0.5")), D);
     assertEquals("0.5", noisy.details().get(TrendingNoise.EPSILON));
-    double sensitivity = NightjarConfig.PrivacySettings.DEFAULT_TRENDING_ITEMS_PER_USER * NightjarConfig.PrivacySettings.DEFAULT_TRENDING_MAX_WEIGHT;
+    double sensitivity = dev.nightjar.jobs.config.PrivacySettings.DEFAULT_TRENDING_ITEMS_PER_USER * dev.nightjar.jobs.config.PrivacySettings.DEFAULT_TRENDING_MAX_WEIGHT;
     assertEquals(Double.toString(sensitivity), noisy.details().get(TrendingNoise.SENSITIVITY));
     assertEquals(Double.toString(sensitivity / 0.5), noisy.details().get(TrendingNoise.SCALE));
   }

@@ -1,5 +1,28 @@
 package dev.nightjar.jobs.config;
 
+import dev.nightjar.jobs.config.ConfigKeys.Als;
+import dev.nightjar.jobs.config.ConfigKeys.CoOccurrence;
+import dev.nightjar.jobs.config.ConfigKeys.ColdStart;
+import dev.nightjar.jobs.config.ConfigKeys.Ease;
+import dev.nightjar.jobs.config.ConfigKeys.Embedding;
+import dev.nightjar.jobs.config.ConfigKeys.Evaluate;
+import dev.nightjar.jobs.config.ConfigKeys.Ingest;
+import dev.nightjar.jobs.config.ConfigKeys.Interactions;
+import dev.nightjar.jobs.config.ConfigKeys.Privacy;
+import dev.nightjar.jobs.config.ConfigKeys.Profiles;
+import dev.nightjar.jobs.config.ConfigKeys.Publish;
+import dev.nightjar.jobs.config.ConfigKeys.Recommend;
+import dev.nightjar.jobs.config.ConfigKeys.Retention;
+import dev.nightjar.jobs.config.ConfigKeys.Tune;
+import dev.nightjar.models.candidates.Source;
+import dev.nightjar.models.cf.AlsParams;
+import dev.nightjar.models.coldstart.ProjectionParams;
+import dev.nightjar.models.itemitem.EaseParams;
+import dev.nightjar.models.text.EmbeddingParams;
+import dev.nightjar.transforms.CoOccurrenceParams;
+import dev.nightjar.transforms.IngestParams;
+import dev.nightjar.transforms.InteractionParams;
+import dev.nightjar.transforms.InterestParams;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -7,20 +30,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Reads typed values from a properties file plus {@code --set key=value} overrides, and remembers
- * which keys were read so that any {@code nightjar.*} key nobody reads is reported as unknown.
- * Keys under {@code spark.} are passed to Spark as they are.
+ * Reads a properties file plus {@code --set key=value} overrides into the typed settings: every value through its
+ * {@link ConfigKey} (parsed, validated, the error naming the key and what is allowed), remembering which keys were
+ * read so that any {@code nightjar.*} key nobody reads is reported as unknown. Keys under {@code spark.} are passed
+ * to Spark as they are.
  *
  * <pre>{@code
  * ConfigReader r = ConfigReader.load(Path.of("conf/local.properties"), List.of("nightjar.als.rank=64"));
- * int rank = r.getInt("nightjar.als.rank", 32, 1, 1024);
+ * int rank = r.get(ConfigKeys.Als.RANK);  // 64
+ * NightjarConfig config = r.read();       // every settings group
  * r.requireAllKnown();
  * }</pre>
  */
@@ -30,14 +55,14 @@ public final class ConfigReader {
 
   private final Map<String, String> values;
   private final String origin;
-  private final Map<String, String> known = new TreeMap<>();
+  private final Map<String, ConfigKey<?>> read = new TreeMap<>();
 
   ConfigReader(Map<String, String> values, String origin) {
     this.values = values;
     this.origin = origin;
   }
 
-  /** Loads the file (when given), then applies the overrides ({@code key=value}) in order. */
+  /** Loads the file (when given, may be null), then applies the overrides ({@code key=value}) in order. */
   public static ConfigReader load(Path file, List<String> overrides) {
     Map<String, String> values = new LinkedHashMap<>();
     String origin = "defaults";
@@ -70,63 +95,11 @@ public final class ConfigReader {
     return new ConfigReader(values, origin);
   }
 
-  private String raw(String key, String defaultValue, String allowed) {
-    known.put(key, allowed + " (default " + defaultValue + ")");
-    return values.getOrDefault(key, defaultValue);
-  }
-
-  public int getInt(String key, int defaultValue, int min, int max) {
-    return (int) getLong(key, defaultValue, min, max);
-  }
-
-  public long getLong(String key, long defaultValue, long min, long max) {
-    String allowed = "an integer in " + min + ".." + max;
-    String text = raw(key, Long.toString(defaultValue), allowed);
-    try {
-      long v = Long.parseLong(text);
-      if (v < min || v > max) {
-        throw new NumberFormatException();
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw new ConfigException(key + " = '" + text + "' is not allowed: expected " + allowed);
-    }
-  }
-
-  public double getDouble(String key, double defaultValue, double min, double max) {
-    String allowed = "a number in [" + min + ", " + max + "]";
-    String text = raw(key, Double.toString(defaultValue), allowed);
-    try {
-      double v = Double.parseDouble(text);
-      if (!(v >= min && v <= max)) {
-        throw new NumberFormatException();
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw new ConfigException(key + " = '" + text + "' is not allowed: expected " + allowed);
-    }
-  }
-
-  public String getChoice(String key, String defaultValue, List<String> allowed) {
-    String text = raw(key, defaultValue, "one of " + allowed).toLowerCase(Locale.ROOT);
-    if (!allowed.contains(text)) {
-      throw new ConfigException(key + " = '" + text + "' is not allowed: expected one of " + allowed);
-    }
-    return text;
-  }
-
-  public boolean getBoolean(String key, boolean defaultValue) {
-    return Boolean.parseBoolean(getChoice(key, Boolean.toString(defaultValue), List.of("true", "false")));
-  }
-
-  public String getString(String key, String defaultValue) {
-    return raw(key, defaultValue, "text");
-  }
-
-  /** A comma-separated list (empty text = empty list), trimmed. */
-  public List<String> getList(String key, String defaultValue, String allowed) {
-    String text = raw(key, defaultValue, allowed);
-    return java.util.Arrays.stream(text.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+  /** The key's value as configured, else its default; fails naming the key and what it allows. */
+  public <T> T get(ConfigKey<T> key) {
+    read.put(key.name(), key);
+    String text = values.get(key.name());
+    return text == null ? key.defaultValue() : key.parse(text);
   }
 
   /** Every {@code spark.*} setting, for the session builder. */
@@ -144,20 +117,82 @@ public final class ConfigReader {
   public void requireAllKnown() {
     TreeSet<String> unknown = new TreeSet<>();
     for (String key : values.keySet()) {
-      if (key.startsWith(NIGHTJAR_PREFIX) && !known.containsKey(key)) {
+      if (key.startsWith(NIGHTJAR_PREFIX) && !read.containsKey(key)) {
         unknown.add(key);
       }
     }
     if (!unknown.isEmpty()) {
       StringBuilder message =
           new StringBuilder("unknown config key(s) " + unknown + " in " + origin + ". Known keys:");
-      known.forEach((k, allowed) -> message.append("\n  ").append(k).append(": ").append(allowed));
+      read.forEach((name, key) -> message.append("\n  ").append(name).append(": ").append(key.describe()));
       throw new ConfigException(message.toString());
     }
   }
 
-  /** Known keys with what they allow and their defaults, for {@code config --list}. */
-  public Map<String, String> describeKnown() {
-    return new TreeMap<>(known);
+  /** The keys read so far, by name. */
+  Map<String, ConfigKey<?>> keysRead() {
+    return java.util.Collections.unmodifiableMap(read);
+  }
+
+  /** Every settings group. */
+  public NightjarConfig read() {
+    return new NightjarConfig(
+        new IngestParams(get(Ingest.MAX_EVENT_AGE_DAYS), get(Ingest.MAX_FUTURE_SKEW_HOURS)),
+        interactions(),
+        new AlsParams(get(Als.RANK), get(Als.REG_PARAM), get(Als.ALPHA), get(Als.MAX_ITER), get(Als.SEED), get(Als.NUM_BLOCKS)),
+        recommend(),
+        new EmbeddingSettings(
+            new EmbeddingParams(get(Embedding.BATCH_SIZE), get(Embedding.MAX_LENGTH), get(Embedding.DEVICE)), get(Embedding.TEMPLATE)),
+        new ProfileSettings(new InterestParams(get(Profiles.PRIOR_STRENGTH), get(Profiles.TOP_CATEGORIES)), get(Profiles.SEGMENTS),
+            get(Profiles.SEED), get(Profiles.SIMILAR_ITEMS), get(Profiles.NEW_ITEM_DAYS), get(Profiles.AUDIENCE_SIZE)),
+        new ProjectionParams(get(ColdStart.HIDDEN_SIZE), get(ColdStart.EPOCHS), get(ColdStart.BATCH_SIZE), get(ColdStart.LEARNING_RATE),
+            get(ColdStart.HOLDOUT_SHARE), get(ColdStart.SEED), get(ColdStart.DEVICE), get(ColdStart.MAX_TRAINING_ITEMS)),
+        new RetentionSettings(get(Retention.RAW_RETENTION_DAYS), get(Retention.VACUUM_RETENTION_HOURS)),
+        new CoOccurrenceParams(get(CoOccurrence.SIMILARITY), get(CoOccurrence.MIN_CO_COUNT), get(CoOccurrence.MAX_ITEMS_PER_USER),
+            get(CoOccurrence.NEIGHBOURS), CoOccurrenceParams.DEFAULT_TOP_N, get(CoOccurrence.WEIGHTED_AFFINITY)),
+        new EaseParams(get(Ease.LAMBDA), get(Ease.MAX_ITEMS), get(Ease.DRIVER_BUDGET_MB) << 20, get(Ease.BINARIZE)),
+        new EvaluateSettings(get(Evaluate.SPLIT), get(Evaluate.HOLDOUT_DAYS), get(Evaluate.RATIO), get(Evaluate.SEED),
+            get(Evaluate.LAST_N), get(Evaluate.KS), get(Evaluate.VARIANTS), get(Evaluate.FRONTIER_K), get(Evaluate.RELEVANT_EVENTS),
+            get(Evaluate.NEW_USER_MAX_TRAIN_INTERACTIONS)),
+        new PublishSettings(get(Publish.GATE), get(Publish.VARIANT), get(Publish.TOLERANCE)),
+        privacy(),
+        tune(),
+        sparkSettings());
+  }
+
+  private InteractionParams interactions() {
+    Map<String, Double> weights = new LinkedHashMap<>();
+    Interactions.WEIGHT.forEach((type, key) -> {
+      double w = get(key);
+      if (w > 0) {
+        weights.put(type, w);
+      }
+    });
+    return new InteractionParams(get(Interactions.LOOKBACK_DAYS), get(Interactions.HALF_LIFE_DAYS), weights,
+        get(Interactions.BOT_MAX_EVENTS_PER_DAY));
+  }
+
+  private RecommendSettings recommend() {
+    Map<String, Double> weights = new LinkedHashMap<>();
+    Recommend.WEIGHT.forEach((source, key) -> weights.put(source.id(), get(key)));
+    return new RecommendSettings(get(Recommend.K), get(Recommend.CANDIDATES_PER_SOURCE), weights, get(Recommend.MMR_LAMBDA),
+        get(Recommend.CATEGORY_CAP), get(Recommend.EXPLORE_RANKS), get(Recommend.PROPENSITY_SAMPLES), get(Recommend.REPURCHASE_DAYS),
+        get(Recommend.BLOCKLIST), get(Recommend.TRENDING_DAYS), get(Recommend.TRENDING_HALF_LIFE_DAYS), get(Recommend.SEED),
+        get(Recommend.EXPLORE_CATEGORIES));
+  }
+
+  private PrivacySettings privacy() {
+    String keyFile = get(Privacy.PSEUDONYM_KEY_FILE).trim();
+    return new PrivacySettings(keyFile.isEmpty() ? Optional.empty() : Optional.of(Path.of(keyFile)), get(Privacy.EPSILON),
+        get(Privacy.TRENDING_ITEMS_PER_USER), get(Privacy.TRENDING_MAX_WEIGHT), get(Privacy.K_ANONYMITY));
+  }
+
+  private TuneSettings tune() {
+    Map<String, List<Double>> weights = new LinkedHashMap<>();
+    Tune.SPACE_WEIGHT.forEach((Source source, ConfigKey<List<Double>> key) -> weights.put(source.id(), get(key)));
+    TuneSpace space = new TuneSpace(get(Tune.SPACE_ALS_RANK), get(Tune.SPACE_ALS_REG_PARAM), get(Tune.SPACE_ALS_ALPHA),
+        get(Tune.SPACE_ALS_MAX_ITER), get(Tune.SPACE_EASE_LAMBDA), weights, get(Tune.SPACE_MMR_LAMBDA));
+    return new TuneSettings(get(Tune.USE), get(Tune.EVERY_DAYS), get(Tune.BUDGET_SECONDS), get(Tune.SEED), get(Tune.MODEL_TRIALS),
+        get(Tune.LIST_TRIALS), get(Tune.HOLDOUT_DAYS), get(Tune.RATIO), get(Tune.METRIC), get(Tune.MIN_IMPROVEMENT_SE), space);
   }
 }

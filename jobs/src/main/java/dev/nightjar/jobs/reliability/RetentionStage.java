@@ -2,7 +2,7 @@ package dev.nightjar.jobs.reliability;
 
 import static org.apache.spark.sql.functions.*;
 
-import dev.nightjar.jobs.config.NightjarConfig.RetentionSettings;
+import dev.nightjar.jobs.config.RetentionSettings;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;

@@ -1,7 +1,7 @@
 package dev.nightjar.jobs.reliability;
 
 import dev.nightjar.jobs.config.ConfigException;
-import dev.nightjar.jobs.config.NightjarConfig.RetentionSettings;
+import dev.nightjar.jobs.config.RetentionSettings;
 import dev.nightjar.jobs.lake.Lakehouse;
 import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.SparkSession;

@@ -3,11 +3,12 @@ package dev.nightjar.jobs.stages;
 import static org.apache.spark.sql.functions.*;
 
 import dev.nightjar.jobs.config.NightjarConfig;
-import dev.nightjar.jobs.config.NightjarConfig.EvaluateSettings;
-import dev.nightjar.jobs.config.NightjarConfig.RecommendSettings;
+import dev.nightjar.jobs.config.EvaluateSettings;
+import dev.nightjar.jobs.config.RecommendSettings;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
+import dev.nightjar.models.candidates.Source;
 import dev.nightjar.transforms.CoOccurrence;
 import dev.nightjar.transforms.CoOccurrenceParams;
 import dev.nightjar.transforms.Columns;
@@ -182,7 +183,7 @@ public final class EvaluateStage {
         Map<String, Double> alsOnly = new LinkedHashMap<>(ctx.config().recommend().weights());
         alsOnly.replaceAll((source, w) -> source.equals(RecommendStage.SOURCE_ALS) ? 1.0 : 0.0);
         all.put(ALS_SPARK_DEFAULT,
-            ctx.config().withAls(sparkDefaultAls(ctx.config().als())).withRecommend(withWeights(ctx.config().recommend(), alsOnly)));
+            ctx.config().withAls(sparkDefaultAls(ctx.config().als())).withRecommend(ctx.config().recommend().withWeights(alsOnly)));
       }
       if (s.variants().contains(TUNED)) {
         // Tuned on the training part only: the test part is never given to tune.
@@ -283,24 +284,14 @@ public final class EvaluateStage {
     int k = s.maxK();
     Map<String, Double> weights = new LinkedHashMap<>(base.weights());
     List<Integer> exploreRanks = List.of();
-    if (RecommendSettings.SOURCES.contains(variant)) {
+    if (Source.isSource(variant)) {
       weights.replaceAll((source, w) -> source.equals(variant) ? 1.0 : 0.0);
     } else if (variant.startsWith("blend_explore_")) {
       exploreRanks = exploreRanks(Integer.parseInt(variant.substring("blend_explore_".length())), Math.min(s.frontierK(), k));
     } else if (!variant.equals("blend")) {
       throw new IllegalArgumentException("variant '" + variant + "' has no list settings of its own");
     }
-    return new RecommendSettings(
-        k, Math.max(base.candidatesPerSource(), k), weights, base.mmrLambda(), base.categoryCap(), exploreRanks,
-        base.propensitySamples(), base.repurchaseDays(), base.blocklist(), base.trendingDays(), base.trendingHalfLifeDays(), base.seed(),
-        base.exploreCategories());
-  }
-
-  /** {@code base} with other blend weights. */
-  static RecommendSettings withWeights(RecommendSettings base, Map<String, Double> weights) {
-    return new RecommendSettings(base.k(), base.candidatesPerSource(), weights, base.mmrLambda(), base.categoryCap(), base.exploreRanks(),
-        base.propensitySamples(), base.repurchaseDays(), base.blocklist(), base.trendingDays(), base.trendingHalfLifeDays(), base.seed(),
-        base.exploreCategories());
+    return base.withWeights(weights).withK(k, exploreRanks).withCandidatesPerSource(Math.max(base.candidatesPerSource(), k));
   }
 
   /**

@@ -2,7 +2,7 @@ package dev.nightjar.jobs.stages;
 
 import static org.apache.spark.sql.functions.*;
 
-import dev.nightjar.jobs.config.NightjarConfig.PublishSettings;
+import dev.nightjar.jobs.config.PublishSettings;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;

@@ -2,7 +2,7 @@ package dev.nightjar.jobs.stages;
 
 import static org.apache.spark.sql.functions.*;
 
-import dev.nightjar.jobs.config.NightjarConfig.PrivacySettings;
+import dev.nightjar.jobs.config.PrivacySettings;
 import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.transforms.Columns;
 import dev.nightjar.transforms.privacy.DpParams;

@@ -1,8 +1,8 @@
 package dev.nightjar.jobs.stages;
 
 import dev.nightjar.jobs.config.NightjarConfig;
-import dev.nightjar.jobs.config.NightjarConfig.TuneSettings;
-import dev.nightjar.jobs.config.NightjarConfig.TuneSpace;
+import dev.nightjar.jobs.config.TuneSettings;
+import dev.nightjar.jobs.config.TuneSpace;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -3,8 +3,8 @@ package dev.nightjar.jobs.stages;
 import static org.apache.spark.sql.functions.*;
 
 import dev.nightjar.jobs.config.NightjarConfig;
-import dev.nightjar.jobs.config.NightjarConfig.RecommendSettings;
-import dev.nightjar.jobs.config.NightjarConfig.TuneSettings;
+import dev.nightjar.jobs.config.RecommendSettings;
+import dev.nightjar.jobs.config.TuneSettings;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
@@ -364,10 +364,7 @@ public final class TuneStage {
 
   /** List settings of a trial: k = the metric's cut-off, no exploration (accuracy is what is tuned). */
   static RecommendSettings listSettings(RecommendSettings base, int k) {
-    return new RecommendSettings(
-        k, Math.max(base.candidatesPerSource(), k), base.weights(), base.mmrLambda(), base.categoryCap(), List.of(),
-        base.propensitySamples(), base.repurchaseDays(), base.blocklist(), base.trendingDays(), base.trendingHalfLifeDays(), base.seed(),
-        base.exploreCategories());
+    return base.withK(k, List.of()).withCandidatesPerSource(Math.max(base.candidatesPerSource(), k));
   }
 
   private static void writeTrials(Lakehouse lake, LocalDate runDate, String scope, Validation validation, TuneSettings t,

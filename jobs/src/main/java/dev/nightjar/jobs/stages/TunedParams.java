@@ -4,9 +4,10 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.nightjar.jobs.config.NightjarConfig;
-import dev.nightjar.jobs.config.NightjarConfig.RecommendSettings;
+import dev.nightjar.jobs.config.RecommendSettings;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.Tables;
+import dev.nightjar.models.candidates.Source;
 import dev.nightjar.models.cf.AlsParams;
 import dev.nightjar.models.itemitem.EaseParams;
 import dev.nightjar.transforms.Columns;
@@ -118,9 +119,9 @@ public final class TunedParams {
           case MMR_LAMBDA -> mmr = Double.parseDouble(v);
           default -> {
             String source = key.startsWith(WEIGHT_PREFIX) ? key.substring(WEIGHT_PREFIX.length()) : null;
-            if (source == null || !RecommendSettings.SOURCES.contains(source)) {
+            if (source == null || !Source.isSource(source)) {
               throw new IllegalArgumentException("'" + key + "' is not a tuned parameter; tuned: " + MODEL_KEYS + ", " + MMR_LAMBDA
-                  + ", " + WEIGHT_PREFIX + "<" + String.join("|", RecommendSettings.SOURCES) + ">");
+                  + ", " + WEIGHT_PREFIX + "<" + String.join("|", Source.ids()) + ">");
             }
             weights.put(source, Double.parseDouble(v));
           }
@@ -129,9 +130,7 @@ public final class TunedParams {
         throw new IllegalArgumentException("tuned parameter " + key + " = '" + v + "' is not a number", ex);
       }
     }
-    RecommendSettings recommend = new RecommendSettings(
-        r.k(), r.candidatesPerSource(), weights, mmr, r.categoryCap(), r.exploreRanks(), r.propensitySamples(), r.repurchaseDays(),
-        r.blocklist(), r.trendingDays(), r.trendingHalfLifeDays(), r.seed(), r.exploreCategories());
+    RecommendSettings recommend = r.withWeights(weights).withMmrLambda(mmr);
     return base.withAls(new AlsParams(rank, reg, alpha, maxIter, a.seed(), a.numBlocks()))
         .withEase(new EaseParams(lambda, e.maxItems(), e.driverBudgetBytes(), e.binarize()))
         .withRecommend(recommend);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.nightjar.jobs.Sessions;
 import dev.nightjar.jobs.config.ConfigException;
 import dev.nightjar.jobs.config.NightjarConfig;
-import dev.nightjar.jobs.config.NightjarConfig.PrivacySettings;
+import dev.nightjar.jobs.config.PrivacySettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -68,12 +68,13 @@ public final class ListAssembler {
    * @param categoryCap at most this many exploitation items per category
    * @param exploreRanks 1-based ranks reserved for exploration (empty = pure exploitation)
    * @param propensitySamples Thompson draws used to estimate each exploration row's propensity
+   *     <p>The defaults are the production ones: the {@code nightjar.recommend.*} keys take theirs from these.
    */
   public record Params(int k, double mmrLambda, int categoryCap, List<Integer> exploreRanks, int propensitySamples) {
     public static final int DEFAULT_K = 50;
-    public static final double DEFAULT_MMR_LAMBDA = 0.8;
-    public static final int DEFAULT_CATEGORY_CAP = 20;
-    public static final int DEFAULT_PROPENSITY_SAMPLES = 1000;
+    public static final double DEFAULT_MMR_LAMBDA = 0.9;
+    public static final int DEFAULT_CATEGORY_CAP = 35;
+    public static final int DEFAULT_PROPENSITY_SAMPLES = 500;
 
     public Params {
       if (k < 1) {

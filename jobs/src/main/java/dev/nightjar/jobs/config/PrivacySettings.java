@@ -1,0 +1,43 @@
+package dev.nightjar.jobs.config;
+
+import dev.nightjar.transforms.privacy.DpParams;
+import dev.nightjar.transforms.privacy.KAnonymity;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Privacy settings of the stages (docs/privacy.md); keys in {@link ConfigKeys.Privacy}.
+ *
+ * <pre>{@code
+ * PrivacySettings p = NightjarConfig.load(null, List.of("nightjar.privacy.epsilon=0.5")).privacy();
+ * p.trendingNoise().scale(); // 200.0: sensitivity 20 × 5.0 over ε 0.5
+ * }</pre>
+ *
+ * @param pseudonymKeyFile a secret file holding the pseudonym key as hex (never the key itself); empty = the
+ *     environment ({@code NIGHTJAR_PSEUDONYM_KEY}, {@code NIGHTJAR_PSEUDONYM_KEY_FILE}), or an embedded run's local key
+ * @param epsilon ε of the Laplace noise on trending popularity, or {@value DpParams#OFF} (exact, the default)
+ * @param trendingItemsPerUser with noise on: each user's contribution to trending is capped to this many items
+ * @param trendingMaxWeight with noise on: each (user, item) weight is clipped to at most this
+ * @param kAnonymity per-group outputs for analysts ({@code segment_summary}, {@code category_summary}) drop
+ *     groups with fewer than this many distinct users
+ */
+public record PrivacySettings(
+    Optional<Path> pseudonymKeyFile, DpParams epsilon, int trendingItemsPerUser, double trendingMaxWeight, int kAnonymity) {
+  public static final String DEFAULT_EPSILON = DpParams.OFF;
+  public static final int DEFAULT_TRENDING_ITEMS_PER_USER = 20;
+  public static final double DEFAULT_TRENDING_MAX_WEIGHT = 5.0;
+  public static final int DEFAULT_K_ANONYMITY = KAnonymity.DEFAULT_K;
+
+  /**
+   * The mechanism on trending popularity: off, or Laplace with ε and the L1 sensitivity of the whole
+   * popularity vector, {@code trendingItemsPerUser × trendingMaxWeight} (what one user can change in total).
+   */
+  public DpParams trendingNoise() {
+    return epsilon.enabled() ? DpParams.laplace(epsilon.epsilon(), trendingItemsPerUser * trendingMaxWeight) : DpParams.off();
+  }
+
+  /** ε as the run report states it: a number, or {@value DpParams#OFF}. */
+  public String epsilonText() {
+    return epsilon.enabled() ? Double.toString(epsilon.epsilon()) : DpParams.OFF;
+  }
+}
