@@ -10,10 +10,13 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * A stable string id ↔ int index (ALS needs int ids): ids already indexed keep their int, new ids
  * get the next ints in id order, so extending the index twice with the same ids changes nothing.
+ * The one place the id ↔ index joins are written: {@link #attach} (id → index), {@link #resolve}
+ * (index → id, unknown indexes dropped) and {@link #resolveOrNull} (index → id, null when unknown).
  *
  * <pre>{@code
  * Dataset<Row> users = IdIndex.extend(existingUserIndex, interactions.select("user_id").withColumnRenamed("user_id", "id"));
  * Dataset<Row> withIdx = IdIndex.attach(interactions, users, "user_id", "user_idx");
+ * Dataset<Row> backToIds = IdIndex.resolve(withIdx.drop("user_id"), users, "user_idx", "user_id");
  * }</pre>
  */
 public final class IdIndex {
@@ -45,9 +48,23 @@ public final class IdIndex {
     return existing.select(Columns.ID, Columns.IDX).unionByName(fresh);
   }
 
-  /** Adds {@code idxCol} to {@code in} by looking up {@code idCol} in the index (inner join). */
+  /** The index ({@code id, idx}) with its columns renamed to {@code idCol, idxCol}, ready to join on either. */
+  public static Dataset<Row> named(Dataset<Row> index, String idCol, String idxCol) {
+    return index.select(col(Columns.ID).as(idCol), col(Columns.IDX).as(idxCol));
+  }
+
+  /** Adds {@code idxCol} to {@code in} by looking up {@code idCol} in the index (inner join: unknown ids are dropped). */
   public static Dataset<Row> attach(Dataset<Row> in, Dataset<Row> index, String idCol, String idxCol) {
-    return in.join(
-        index.select(col(Columns.ID).as(idCol), col(Columns.IDX).as(idxCol)), idCol);
+    return in.join(named(index, idCol, idxCol), idCol);
+  }
+
+  /** Adds {@code idCol} to {@code in} by looking up {@code idxCol} in the index (inner join: unknown indexes are dropped). */
+  public static Dataset<Row> resolve(Dataset<Row> in, Dataset<Row> index, String idxCol, String idCol) {
+    return in.join(named(index, idCol, idxCol), idxCol);
+  }
+
+  /** {@link #resolve}, keeping every row of {@code in}: {@code idCol} is null where {@code idxCol} is null or unknown. */
+  public static Dataset<Row> resolveOrNull(Dataset<Row> in, Dataset<Row> index, String idxCol, String idCol) {
+    return in.join(named(index, idCol, idxCol), new String[] {idxCol}, "left");
   }
 }

@@ -8,6 +8,7 @@ import dev.nightjar.jobs.config.RecommendSettings;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
+import dev.nightjar.models.candidates.CandidatePool;
 import dev.nightjar.models.candidates.Source;
 import dev.nightjar.transforms.CoOccurrence;
 import dev.nightjar.transforms.CoOccurrenceParams;
@@ -181,7 +182,7 @@ public final class EvaluateStage {
       Map<String, NightjarConfig> all = new LinkedHashMap<>(experiments);
       if (s.variants().contains(ALS_SPARK_DEFAULT)) {
         Map<String, Double> alsOnly = new LinkedHashMap<>(ctx.config().recommend().weights());
-        alsOnly.replaceAll((source, w) -> source.equals(RecommendStage.SOURCE_ALS) ? 1.0 : 0.0);
+        alsOnly.replaceAll((source, w) -> source.equals(Source.ALS.id()) ? 1.0 : 0.0);
         all.put(ALS_SPARK_DEFAULT,
             ctx.config().withAls(sparkDefaultAls(ctx.config().als())).withRecommend(ctx.config().recommend().withWeights(alsOnly)));
       }
@@ -258,18 +259,18 @@ public final class EvaluateStage {
     if (lists.isEmpty()) {
       return rows;
     }
-    java.util.Set<String> sources = new java.util.TreeSet<>(List.of(RecommendStage.SOURCE_ALS, RecommendStage.SOURCE_CONTENT));
+    java.util.Set<String> sources = new java.util.TreeSet<>(List.of(Source.ALS.id(), Source.CONTENT.id()));
     lists.values().forEach(settings -> settings.weights().forEach((source, w) -> {
       if (w > 0) {
         sources.add(source);
       }
     }));
     int n = Math.max(ctx.config().recommend().candidatesPerSource(), k);
-    try (RecommendStage.Candidates candidates =
-        RecommendStage.Candidates.build(workCtx, plan.trainEnd(), n, sources, true,
+    try (CandidatePool candidates =
+        RecommendStage.candidates(workCtx, plan.trainEnd(), n, sources, true,
             lists.values().stream().anyMatch(settings -> !settings.exploreRanks().isEmpty()), RunReport.of(NAME, plan.trainEnd()))) {
       for (Map.Entry<String, RecommendSettings> e : lists.entrySet()) {
-        rows.addAll(scorer.score(e.getKey(), candidates.lists(e.getValue()).select(Columns.USER_ID, Columns.ITEM_ID, Columns.RANK),
+        rows.addAll(scorer.score(e.getKey(), candidates.lists(RecommendStage.listParams(e.getValue())).select(Columns.USER_ID, Columns.ITEM_ID, Columns.RANK),
             date, plan.name()));
       }
     }

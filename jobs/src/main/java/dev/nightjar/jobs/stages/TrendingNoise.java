@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.*;
 
 import dev.nightjar.jobs.config.PrivacySettings;
 import dev.nightjar.jobs.lake.RunReport;
+import dev.nightjar.models.candidates.TrendingPopularity;
 import dev.nightjar.transforms.Columns;
 import dev.nightjar.transforms.privacy.DpParams;
 import dev.nightjar.transforms.privacy.LaplaceNoise;
@@ -33,7 +34,7 @@ import org.apache.spark.sql.expressions.Window;
  * @param itemsPerUser with noise on: items each user contributes at most
  * @param maxWeight with noise on: the clip of each (user, item) weight
  */
-public record TrendingNoise(DpParams dp, long seed, int itemsPerUser, double maxWeight) {
+public record TrendingNoise(DpParams dp, long seed, int itemsPerUser, double maxWeight) implements TrendingPopularity {
   /** Run-report details. */
   public static final String EPSILON = "dp_epsilon";
   public static final String SENSITIVITY = "dp_sensitivity";
@@ -63,9 +64,10 @@ public record TrendingNoise(DpParams dp, long seed, int itemsPerUser, double max
    * @param contributions {@code user_id, item_id, weight}: one row per (user, item)
    * @param eligible the items that may trend, with {@code item_id}
    */
+  @Override
   public Dataset<Row> popularity(Dataset<Row> contributions, Dataset<Row> eligible) {
     if (!dp.enabled()) {
-      return contributions.groupBy(Columns.ITEM_ID).agg(sum(Columns.WEIGHT).as(Columns.SCORE)).join(eligible, Columns.ITEM_ID);
+      return TrendingPopularity.exact().popularity(contributions, eligible);
     }
     Dataset<Row> bounded = contributions
         .withColumn("_contribution_rank", row_number().over(

@@ -8,6 +8,7 @@ import dev.nightjar.jobs.config.TuneSettings;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
+import dev.nightjar.models.candidates.CandidatePool;
 import dev.nightjar.transforms.Columns;
 import dev.nightjar.transforms.eval.EvalColumns;
 import dev.nightjar.transforms.eval.RankingMetrics;
@@ -266,13 +267,13 @@ public final class TuneStage {
       StageContext trialCtx = new StageContext(ctx.spark(), work, modelConfig);
       Pipeline.runStage(TrainStage.NAME, trialCtx, fitEnd);
       int n = Math.max(config.recommend().candidatesPerSource(), k);
-      try (RecommendStage.Candidates candidates =
-          RecommendStage.Candidates.build(trialCtx, fitEnd, n, sources, true, false, RunReport.of(NAME, fitEnd))) {
+      try (CandidatePool candidates =
+          RecommendStage.candidates(trialCtx, fitEnd, n, sources, true, false, RunReport.of(NAME, fitEnd))) {
         for (Map<String, String> list : plan.lists()) {
           Map<String, String> params = new TreeMap<>(model);
           params.putAll(list);
           RecommendSettings s = listSettings(TunedParams.overlay(config, params).recommend(), k);
-          Dataset<Row> lists = candidates.lists(s, users).select(Columns.USER_ID, Columns.ITEM_ID, Columns.RANK);
+          Dataset<Row> lists = candidates.lists(RecommendStage.listParams(s), users).select(Columns.USER_ID, Columns.ITEM_ID, Columns.RANK);
           Dataset<Row> perUser = RankingMetrics.perUserBySlice(lists, truth, new int[] {k}).persist(StorageLevel.MEMORY_AND_DISK());
           Map<String, Double> metrics = new TreeMap<>();
           for (Row r : RankingMetrics.aggregate(perUser, new int[] {k}).collectAsList()) {
