@@ -392,11 +392,18 @@ public final class ConfigKeys {
         ConfigKey.searchSpace("nightjar.tune.space.weight." + s.id(), Recommend.WEIGHT.get(s), s.tuningWeights()));
   }
 
-  private static final List<ConfigKey<?>> ALL = collect();
+  /**
+   * Collected on first use, not in ConfigKeys' own static initialiser: a group class (say {@code Recommend}) that is
+   * initialised first calls {@link #perSource}, which initialises ConfigKeys, whose collection would then read the
+   * group's still-null fields (the JVM lets a class's initialiser re-enter itself on the same thread).
+   */
+  private static final class Everything {
+    static final List<ConfigKey<?>> ALL = collect();
+  }
 
   /** Every key, sorted by name: what {@code bin/nightjar config} lists. */
   public static List<ConfigKey<?>> all() {
-    return ALL;
+    return Everything.ALL;
   }
 
   private static <T> Map<Source, ConfigKey<T>> perSource(java.util.function.Function<Source, ConfigKey<T>> key) {
