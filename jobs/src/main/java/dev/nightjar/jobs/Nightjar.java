@@ -9,11 +9,16 @@ import dev.nightjar.jobs.cli.ImportCommand;
 import dev.nightjar.jobs.cli.NightlyCommand;
 import dev.nightjar.jobs.cli.PublishCommand;
 import dev.nightjar.jobs.cli.SqlCommand;
+import dev.nightjar.jobs.cli.ReportCommand;
 import dev.nightjar.jobs.cli.StageCommand;
+import dev.nightjar.jobs.cli.TuneCommand;
 import dev.nightjar.jobs.privacy.PseudonymCommand;
 import dev.nightjar.jobs.reliability.ForgetCommand;
 import dev.nightjar.jobs.reliability.ReproduceCommand;
 import dev.nightjar.jobs.reliability.RetentionCommand;
+import dev.nightjar.jobs.stages.Stage;
+import dev.nightjar.jobs.stages.Stages;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,30 +39,6 @@ import picocli.CommandLine.Command;
       "Nightly recommender on Apache Spark and Delta Lake.",
       "Every stage takes --date YYYY-MM-DD (the logical date), --lakehouse PATH and --conf FILE; rerunning a stage",
       "for the same date gives the same rows."
-    },
-    subcommands = {
-      DemoCommand.class,
-      ImportCommand.class,
-      StageCommand.Ingest.class,
-      StageCommand.EmbedItems.class,
-      StageCommand.Interactions.class,
-      StageCommand.Profiles.class,
-      StageCommand.Train.class,
-      StageCommand.Recommend.class,
-      NightlyCommand.class,
-      NightlyCommand.Backfill.class,
-      EvaluateCommand.class,
-      dev.nightjar.jobs.cli.TuneCommand.class,
-      PublishCommand.class,
-      dev.nightjar.jobs.cli.ReportCommand.class,
-      RetentionCommand.class,
-      ForgetCommand.class,
-      PseudonymCommand.class,
-      ReproduceCommand.class,
-      SqlCommand.class,
-      ConfigCommand.class,
-      BenchCommand.class,
-      GpuPlanCommand.class
     })
 public final class Nightjar implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -70,6 +51,16 @@ public final class Nightjar implements Runnable {
   /** The command line with Nightjar's error handling: known user errors print one clear line, not a stack trace. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Nightjar());
+    cli.addSubcommand(new DemoCommand());
+    cli.addSubcommand(new ImportCommand());
+    for (Stage stage : Stages.NIGHTLY) {
+      cli.addSubcommand(stage.name(), StageCommand.commandLine(stage));
+    }
+    for (Object command : List.of(new NightlyCommand(), new NightlyCommand.Backfill(), new EvaluateCommand(), new TuneCommand(),
+        new PublishCommand(), new ReportCommand(), new RetentionCommand(), new ForgetCommand(), new PseudonymCommand(),
+        new ReproduceCommand(), new SqlCommand(), new ConfigCommand(), new BenchCommand(), new GpuPlanCommand())) {
+      cli.addSubcommand(command);
+    }
     cli.setParameterExceptionHandler(
         (e, args) -> {
           CommandLine failed = e.getCommandLine();

@@ -17,6 +17,6 @@ import picocli.CommandLine.Command;
         "The number deleted is in run_report (details.raw_events_deleted)."})
 public final class RetentionCommand extends StageCommand {
   public RetentionCommand() {
-    super(RetentionStage.NAME);
+    super(dev.nightjar.jobs.stages.Stages.RETENTION);
   }
 }

@@ -40,7 +40,6 @@ public final class EmbedItemsStage {
   public static RunReport run(StageContext ctx, LocalDate date) {
     Lakehouse lake = ctx.lake();
     RunReport report = RunReport.of(NAME, date);
-    ctx.spark().sparkContext().setJobGroup(NAME, "nightjar embed-items " + date, false);
     EmbeddingSettings settings = ctx.config().embedding();
     String version = modelVersion(settings.encoder());
 

@@ -38,7 +38,6 @@ public final class IngestStage {
   public static RunReport run(StageContext ctx, LocalDate date) {
     Lakehouse lake = ctx.lake();
     RunReport report = RunReport.of(NAME, date);
-    ctx.spark().sparkContext().setJobGroup(NAME, "nightjar ingest " + date, false);
     String day = "DATE'" + date + "'";
 
     long rawItemsVersion = lake.version(Tables.RAW_ITEMS);

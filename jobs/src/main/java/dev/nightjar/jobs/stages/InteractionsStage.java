@@ -22,7 +22,6 @@ public final class InteractionsStage {
   public static RunReport run(StageContext ctx, LocalDate date) {
     Lakehouse lake = ctx.lake();
     RunReport report = RunReport.of(NAME, date);
-    ctx.spark().sparkContext().setJobGroup(NAME, "nightjar interactions " + date, false);
     InteractionParams p = ctx.config().interactions();
     long eventsVersion = lake.version(Tables.EVENTS);
     report.inputVersion(Tables.EVENTS, eventsVersion);

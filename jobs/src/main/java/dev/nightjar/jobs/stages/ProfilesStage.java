@@ -111,7 +111,6 @@ public final class ProfilesStage {
   private static RunReport run(StageContext ctx, LocalDate date, boolean everyOutput) {
     Lakehouse lake = ctx.lake();
     RunReport report = RunReport.of(NAME, date);
-    ctx.spark().sparkContext().setJobGroup(NAME, "nightjar profiles " + date, false);
     ProfileSettings p = ctx.config().profiles();
     String day = "run_date = DATE'" + date + "'";
     Column runDate = lit(Date.valueOf(date)).as(Columns.RUN_DATE);

@@ -44,7 +44,6 @@ public final class TrainStage {
   public static RunReport run(StageContext ctx, LocalDate date) {
     Lakehouse lake = ctx.lake();
     RunReport report = RunReport.of(NAME, date);
-    ctx.spark().sparkContext().setJobGroup(NAME, "nightjar train " + date, false);
     AlsParams p = ctx.config().als();
     long interactionsVersion = lake.version(Tables.INTERACTIONS);
     report.inputVersion(Tables.INTERACTIONS, interactionsVersion);

@@ -156,26 +156,23 @@ public final class TunedParams {
   }
 
   /**
-   * The context a production night's {@code stage} runs with: unchanged unless the stage is one of
-   * {@link #TUNED_STAGES}, the lakehouse is production (experiments, evaluation and tuning workspaces set their
-   * parameters themselves), {@code nightjar.tune.use=latest} and {@code model_params} has a chosen row for D or
-   * before. Logs what it applied.
+   * The tuned parameters a production night D applies ({@link StageContext#forNight}) to the stages of
+   * {@link #TUNED_STAGES}: empty unless the lakehouse is production (experiments, evaluation and tuning workspaces
+   * set their parameters themselves), {@code nightjar.tune.use=latest} and {@code model_params} has a chosen row
+   * for D or before. Logs what it found.
    */
-  public static Applied effective(StageContext ctx, String stage, LocalDate date) {
-    if (!TUNED_STAGES.contains(stage) || ctx.lake().isExperiment() || !"latest".equals(ctx.config().tune().use())) {
-      return new Applied(ctx, Optional.empty());
+  public static Optional<Chosen> applicable(StageContext ctx, LocalDate date) {
+    if (ctx.lake().isExperiment() || !"latest".equals(ctx.configured().tune().use())) {
+      return Optional.empty();
     }
     Optional<Chosen> chosen = latest(ctx.lake(), date);
     if (chosen.isEmpty()) {
-      LOG.info("Stage {} for {}: no tuned parameters in {} yet; using the configuration as given", stage, date, Tables.MODEL_PARAMS);
-      return new Applied(ctx, chosen);
+      LOG.info("Night {}: no tuned parameters in {} yet; {} use the configuration as given", date, Tables.MODEL_PARAMS, TUNED_STAGES);
+      return chosen;
     }
     Chosen c = chosen.get();
-    LOG.info("Stage {} for {}: applying the parameters tuned on {} ({} {} on validation; nightjar.tune.use=latest): {}",
-        stage, date, c.tunedOn(), c.metric(), String.format(Locale.ROOT, "%.4f", c.value()), c.params());
-    return new Applied(new StageContext(ctx.spark(), ctx.lake(), overlay(ctx.config(), c.params())), chosen);
+    LOG.info("Night {}: {} apply the parameters tuned on {} ({} {} on validation; nightjar.tune.use=latest): {}",
+        date, TUNED_STAGES, c.tunedOn(), c.metric(), String.format(Locale.ROOT, "%.4f", c.value()), c.params());
+    return chosen;
   }
-
-  /** A stage's effective context and the tuned parameters applied to it (empty: the configuration as given). */
-  public record Applied(StageContext ctx, Optional<Chosen> chosen) {}
 }

@@ -89,15 +89,20 @@ class TunedParamsTest extends SparkTestBase {
     lake.replaceWhere(Tables.MODEL_PARAMS, spark().createDataFrame(rows, TuneStage.SCHEMA), "true", "run_date");
     StageContext ctx = new StageContext(spark(), lake, NightjarConfig.defaults());
 
-    TunedParams.Applied train = TunedParams.effective(ctx, TrainStage.NAME, D);
-    assertEquals(48, train.ctx().config().als().rank());
-    assertEquals(D.minusDays(3), train.chosen().orElseThrow().tunedOn());
-    assertEquals(16, TunedParams.effective(ctx, RecommendStage.NAME, D.minusDays(5)).ctx().config().als().rank());
-    assertSame(ctx, TunedParams.effective(ctx, IngestStage.NAME, D).ctx(), "only train and recommend are tuned");
+    StageContext night = StageContext.forNight(ctx, D);
+    assertEquals(48, night.config().als().rank());
+    assertEquals(D.minusDays(3), night.tuned().orElseThrow().tunedOn());
+    assertEquals(32, night.configured().als().rank(), "the configuration as given stays in the night's context");
+    assertEquals(16, StageContext.forNight(ctx, D.minusDays(5)).config().als().rank());
+    assertEquals(32, night.asConfigured().config().als().rank());
+    assertTrue(night.asConfigured().tuned().isEmpty());
+    assertEquals(List.of(TrainStage.NAME, RecommendStage.NAME),
+        Stages.names(Stages.ALL.stream().filter(stage -> TunedParams.TUNED_STAGES.contains(stage.name())).toList()),
+        "only train and recommend are tuned");
     StageContext off = new StageContext(spark(), lake, NightjarConfig.load(null, List.of("nightjar.tune.use=off")));
-    assertEquals(32, TunedParams.effective(off, TrainStage.NAME, D).ctx().config().als().rank());
+    assertSame(off, StageContext.forNight(off, D));
     StageContext experiment = new StageContext(spark(), lake.experiment("x"), NightjarConfig.defaults());
-    assertEquals(32, TunedParams.effective(experiment, TrainStage.NAME, D).ctx().config().als().rank(), "workspaces set their own");
+    assertSame(experiment, StageContext.forNight(experiment, D), "workspaces set their own");
 
     RunReport skipped = TuneStage.run(ctx, D);
     assertEquals(TuneStage.STATUS_SKIPPED, skipped.status());
@@ -109,28 +114,5 @@ class TunedParamsTest extends SparkTestBase {
         scala.collection.immutable.Map.from(scala.jdk.javaapi.CollectionConverters.asScala(Map.of(TunedParams.ALS_RANK, rank))),
         "ndcg@10", 0.1, scala.collection.immutable.Map.from(scala.jdk.javaapi.CollectionConverters.asScala(Map.of("ndcg@10", 0.1))),
         0.1, 1.0, chosen, 42L, Date.valueOf(runDate.minusDays(3)), 10L);
-  }
-
-  @Test
-  void thePairedGainIsTheMeanAndStandardErrorOfPerUserDifferencesWithAMissingUserCountingZero() {
-    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
-        .add("user_id", "string").add("value", "double");
-    var a = spark().createDataFrame(List.of(RowFactory.create("u1", 0.5), RowFactory.create("u2", 1.0), RowFactory.create("u3", 0.25)), schema);
-    var b = spark().createDataFrame(List.of(RowFactory.create("u1", 0.25), RowFactory.create("u2", 1.0), RowFactory.create("u4", 0.5)), schema);
-    // Differences a − b: u1 0.25, u2 0, u3 0.25 (missing in b), u4 −0.5 (missing in a).
-    double[] d = {0.25, 0, 0.25, -0.5};
-    double mean = 0;
-    for (double x : d) {
-      mean += x / d.length;
-    }
-    double ss = 0;
-    for (double x : d) {
-      ss += (x - mean) * (x - mean);
-    }
-    TuneStage.PairedGain g = TuneStage.PairedGain.of(a, b);
-    assertEquals(4, g.users());
-    assertEquals(mean, g.mean(), 1e-12);
-    assertEquals(Math.sqrt(ss / 3) / 2, g.standardError(), 1e-12);
-    assertEquals(-mean, TuneStage.PairedGain.of(b, a).mean(), 1e-12);
   }
 }
