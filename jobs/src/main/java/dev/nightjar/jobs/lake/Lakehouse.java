@@ -39,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * experiment (no data files copied) and writes there. So an experiment sees production's data, and
  * nothing it does reaches production's tables. VACUUM on production may remove files an old
  * experiment's clone still points to: experiments are for short-lived trials.
+ *
+ * <p><b>Workspaces.</b> {@link #workspace(String)} is the same overlay for the scratch lakehouses of
+ * {@code evaluate} and {@code tune}, which rebuild each table they write for one date: their first write to a
+ * table writes a fresh table of its own (only the rows written) instead of cloning production's, which saves a
+ * clone (~5 s) per table; a table they never write is still read from the base.
  */
 public final class Lakehouse {
   private static final Logger LOG = LoggerFactory.getLogger(Lakehouse.class);
@@ -61,16 +66,19 @@ public final class Lakehouse {
   private final Lakehouse base;
   /** Table → the version {@link #version} answers instead of the current one (reproduction); empty normally. */
   private final Map<String, Long> pins;
+  /** Whether the first write to a table only the base has clones it (experiments) or starts a fresh one (workspaces). */
+  private final boolean cloneOnWrite;
 
   public Lakehouse(SparkSession spark, Path root) {
-    this(spark, root, null, Map.of());
+    this(spark, root, null, Map.of(), true);
   }
 
-  private Lakehouse(SparkSession spark, Path root, Lakehouse base, Map<String, Long> pins) {
+  private Lakehouse(SparkSession spark, Path root, Lakehouse base, Map<String, Long> pins, boolean cloneOnWrite) {
     this.spark = spark;
     this.root = root.toAbsolutePath().normalize();
     this.base = base;
     this.pins = Map.copyOf(pins);
+    this.cloneOnWrite = cloneOnWrite;
   }
 
   /**
@@ -81,7 +89,7 @@ public final class Lakehouse {
    * as usual. Pin only tables the stage reads and does not write.
    */
   public Lakehouse pinnedAt(Map<String, Long> versions) {
-    return new Lakehouse(spark, root, base, versions);
+    return new Lakehouse(spark, root, base, versions, cloneOnWrite);
   }
 
   /** The versions this lakehouse is pinned at (empty unless made by {@link #pinnedAt}). */
@@ -100,11 +108,24 @@ public final class Lakehouse {
    * @throws IllegalArgumentException when the name is not letters, digits, '_', '-', '.'
    */
   public Lakehouse experiment(String name) {
+    return overlay(name, true);
+  }
+
+  /**
+   * The scratch lakehouse {@code name} over this one, under {@code experiments/} like an experiment, whose writes
+   * start fresh tables instead of cloning the base's (see the class comment): for {@code evaluate} and {@code tune},
+   * which overwrite the partition of their date in every table they write and read no other partition of it.
+   */
+  public Lakehouse workspace(String name) {
+    return overlay(name, false);
+  }
+
+  private Lakehouse overlay(String name, boolean clone) {
     if (name == null || !EXPERIMENT_NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(
           "experiment name '" + name + "' is not allowed: use 1-64 letters, digits, '_', '-' or '.', starting with a letter or digit");
     }
-    return new Lakehouse(spark, root.resolve(EXPERIMENTS_DIR).resolve(name), this, Map.of());
+    return new Lakehouse(spark, root.resolve(EXPERIMENTS_DIR).resolve(name), this, Map.of(), clone);
   }
 
   /**
@@ -186,9 +207,16 @@ public final class Lakehouse {
   /**
    * Makes {@code table} this lakehouse's own before a write: in an experiment, a table that only the
    * base has is shallow-cloned at its current version (Delta {@code SHALLOW CLONE}: the log is copied,
-   * the data files are referenced). A no-op for production lakehouses.
+   * the data files are referenced). A no-op for production lakehouses and for workspaces, whose first write
+   * creates the table.
    */
   private void ownBeforeWrite(String table) {
+    if (cloneOnWrite) {
+      cloneFromBase(table);
+    }
+  }
+
+  private void cloneFromBase(String table) {
     if (base == null || ownsTable(table) || !base.exists(table)) {
       return;
     }
@@ -204,7 +232,7 @@ public final class Lakehouse {
    */
   public void enableSymlinkManifest(String table) {
     requireExists(table);
-    ownBeforeWrite(table);
+    cloneFromBase(table);
     DeltaTable delta = DeltaTable.forPath(spark, path(table));
     String key = "delta.compatibility.symlinkFormatManifest.enabled";
     if (!"true".equals(delta.detail().select("properties").head().<String, String>getJavaMap(0).get(key))) {

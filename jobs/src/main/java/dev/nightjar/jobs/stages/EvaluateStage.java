@@ -10,19 +10,14 @@ import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
 import dev.nightjar.models.candidates.CandidatePool;
 import dev.nightjar.models.candidates.Source;
-import dev.nightjar.transforms.CoOccurrence;
-import dev.nightjar.transforms.CoOccurrenceParams;
 import dev.nightjar.transforms.Columns;
 import dev.nightjar.transforms.Ingest;
-import dev.nightjar.transforms.Ranking;
+import dev.nightjar.transforms.eval.Baselines;
 import dev.nightjar.transforms.eval.BeyondAccuracy;
 import dev.nightjar.transforms.eval.EvalColumns;
 import dev.nightjar.transforms.eval.RankingMetrics;
-import dev.nightjar.transforms.eval.Slices;
-import dev.nightjar.transforms.eval.Split;
-import dev.nightjar.transforms.eval.Splits;
+import dev.nightjar.transforms.eval.SplitProtocol;
 import java.sql.Date;
-import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,7 +65,7 @@ public final class EvaluateStage {
   /** Scratch lakehouses of evaluation runs: {@code <lakehouse>/experiments/evaluate-<split>[-<experiment>]}. */
   public static final String WORKSPACE_PREFIX = "evaluate-";
   /** Variants that need no model of ours (only the training events and interactions). */
-  public static final List<String> BASELINES = List.of("popular", "item_knn");
+  public static final List<String> BASELINES = List.of(Baselines.POPULAR, Baselines.ITEM_KNN);
 
   public static final StructType METRICS_SCHEMA = new StructType()
       .add(Columns.RUN_DATE, DataTypes.DateType)
@@ -109,11 +104,11 @@ public final class EvaluateStage {
     LocalDate d = date.orElseGet(() -> lastEventDate(lake));
     if (!lake.exists(Tables.EVENTS)) {
       LOG.info("No clean events yet: running ingest for {} first", d);
-      Pipeline.runStage(IngestStage.NAME, ctx, d);
+      Stages.INGEST.run(ctx, d);
     }
     if (!lake.exists(Tables.ITEM_EMBEDDINGS)) {
       LOG.info("No item embeddings yet: running embed-items for {} first", d);
-      Pipeline.runStage(EmbedItemsStage.NAME, ctx, d);
+      Stages.EMBED_ITEMS.run(ctx, d);
     }
     return evaluate(ctx, d, experiments);
   }
@@ -146,101 +141,96 @@ public final class EvaluateStage {
    * @param experiments experiment name → its configuration (from {@code experiments/<name>/experiment.properties})
    */
   public static Evaluation evaluate(StageContext ctx, LocalDate date, Map<String, NightjarConfig> experiments) {
+    ctx = ctx.asConfigured(); // evaluation scores the configuration as given; its `tuned` variant tunes for itself
+    try (JobGroup group = JobGroup.open(ctx.spark(), NAME, "nightjar evaluate " + date)) {
+      return evaluateConfigured(ctx, date, experiments);
+    }
+  }
+
+  private static Evaluation evaluateConfigured(StageContext ctx, LocalDate date, Map<String, NightjarConfig> experiments) {
     Lakehouse lake = ctx.lake();
     EvaluateSettings s = ctx.config().evaluate();
     RunReport report = RunReport.of(NAME, date);
-    ctx.spark().sparkContext().setJobGroup(NAME, "nightjar evaluate " + date, false);
     long eventsVersion = lake.version(Tables.EVENTS);
     report.inputVersion(Tables.EVENTS, eventsVersion);
     Dataset<Row> events = lake.readAt(Tables.EVENTS, eventsVersion)
         .where(col(Columns.EVENT_DATE).leq(lit(Date.valueOf(date))).and(col(Columns.ITEM_ID).isNotNull()));
 
-    SplitPlan plan = SplitPlan.of(s, date);
-    Split split = plan.split(events);
-    Dataset<Row> train = split.train().persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> relevantTest = split.test().where(col(Columns.EVENT_TYPE).isin(s.relevantEvents().toArray()));
-    Dataset<Row> sliced =
-        Slices.truth(new Split(train, relevantTest), s.newUserMaxTrainInteractions()).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> evaluatedUsers = sliced.where(col(EvalColumns.SLICE).equalTo(EvalColumns.SLICE_ALL))
-        .select(Columns.USER_ID).distinct().persist(StorageLevel.MEMORY_AND_DISK());
-    long trainRows = train.count();
-    long users = evaluatedUsers.count();
-    LOG.info("Evaluate {}: split {} → {} training events, {} users with relevant test items; training models up to {}",
-        date, plan.name(), trainRows, users, plan.trainEnd());
-    report.rowsIn(trainRows).detail("train_events", trainRows).detail("evaluated_users", users).detail(SPLIT, plan.name());
-
-    int[] ks = s.ks().stream().mapToInt(Integer::intValue).toArray();
-    Scorer scorer = new Scorer(ctx, sliced, evaluatedUsers, train, ks);
+    SplitProtocol protocol = protocol(s);
     List<Row> rows = new ArrayList<>();
     java.util.Optional<TuneStage.Result> tuning = java.util.Optional.empty();
-    List<String> sharedVariants = s.variants().stream().filter(v -> !v.equals(TUNED) && !v.equals(ALS_SPARK_DEFAULT)).toList();
-    if (users == 0) {
-      LOG.warn("Evaluate {}: no user has a relevant test item under split {}; nothing to score", date, plan.name());
-      report.status(RunReport.STATUS_NO_DATA);
-    } else {
-      // Experiments that differ from this configuration only in list settings share its models and candidates.
-      Map<String, NightjarConfig> all = new LinkedHashMap<>(experiments);
-      if (s.variants().contains(ALS_SPARK_DEFAULT)) {
-        Map<String, Double> alsOnly = new LinkedHashMap<>(ctx.config().recommend().weights());
-        alsOnly.replaceAll((source, w) -> source.equals(Source.ALS.id()) ? 1.0 : 0.0);
-        all.put(ALS_SPARK_DEFAULT,
-            ctx.config().withAls(sparkDefaultAls(ctx.config().als())).withRecommend(ctx.config().recommend().withWeights(alsOnly)));
-      }
-      if (s.variants().contains(TUNED)) {
-        // Tuned on the training part only: the test part is never given to tune.
-        TuneStage.Validation validation = plan.name().equals("temporal")
-            ? TuneStage.Validation.temporal(ctx.config().tune().holdoutDays())
-            : TuneStage.Validation.stratified(ctx.config().tune().ratio(), ctx.config().tune().seed());
-        TuneStage.Result tuned = TuneStage.tune(ctx, train, plan.trainEnd(), validation, WORKSPACE_PREFIX + plan.name(), date);
-        tuning = java.util.Optional.of(tuned);
-        all.put(TUNED, TunedParams.overlay(ctx.config(), tuned.chosen()));
-        report.detail(TunedParams.RECORDED_PARAMS, TunedParams.recorded(tuned.chosen())).detail("tuned_validation_curve", tuned.report().details().get("validation_curve"));
-      }
-      Map<String, NightjarConfig> sharing = new LinkedHashMap<>();
-      Map<String, NightjarConfig> retraining = new LinkedHashMap<>();
-      all.forEach((name, config) -> (sameModels(config, ctx.config()) ? sharing : retraining).put(name, config));
-      rows.addAll(scoreWorkspace(ctx, workspace(lake, plan, ""), plan, sharedVariants, sharing, scorer, date));
-      for (Map.Entry<String, NightjarConfig> e : retraining.entrySet()) {
-        StageContext experimentCtx = new StageContext(ctx.spark(), lake, e.getValue());
-        rows.addAll(scoreWorkspace(experimentCtx, workspace(lake, plan, "-" + e.getKey()), plan, List.of(),
-            Map.of(e.getKey(), e.getValue()), scorer, date));
+    try (OfflineWorkspace w = OfflineWorkspace.split(ctx, events, protocol, date)) {
+      long trainRows = w.trainRows();
+      long users = w.userCount();
+      LOG.info("Evaluate {}: split {} → {} training events, {} users with relevant test items; training models up to {}",
+          date, protocol.name(), trainRows, users, w.trainEnd());
+      report.rowsIn(trainRows).detail("train_events", trainRows).detail("evaluated_users", users).detail(SPLIT, protocol.name());
+
+      int[] ks = s.ks().stream().mapToInt(Integer::intValue).toArray();
+      Scorer scorer = new Scorer(ctx, w.sliced(), w.users(), w.train(), ks);
+      List<String> sharedVariants = s.variants().stream().filter(v -> !v.equals(TUNED) && !v.equals(ALS_SPARK_DEFAULT)).toList();
+      if (users == 0) {
+        LOG.warn("Evaluate {}: no user has a relevant test item under split {}; nothing to score", date, protocol.name());
+        report.status(RunReport.STATUS_NO_DATA);
+      } else {
+        // Experiments that differ from this configuration only in list settings share its models and candidates.
+        Map<String, NightjarConfig> all = new LinkedHashMap<>(experiments);
+        if (s.variants().contains(ALS_SPARK_DEFAULT)) {
+          Map<String, Double> alsOnly = new LinkedHashMap<>(ctx.config().recommend().weights());
+          alsOnly.replaceAll((source, weight) -> source.equals(Source.ALS.id()) ? 1.0 : 0.0);
+          all.put(ALS_SPARK_DEFAULT,
+              ctx.config().withAls(sparkDefaultAls(ctx.config().als())).withRecommend(ctx.config().recommend().withWeights(alsOnly)));
+        }
+        if (s.variants().contains(TUNED)) {
+          // Tuned on the training part only: the test part is never given to tune.
+          SplitProtocol validation = protocol.name().equals(SplitProtocol.TEMPORAL)
+              ? SplitProtocol.temporal(ctx.config().tune().holdoutDays())
+              : SplitProtocol.stratified(ctx.config().tune().ratio(), ctx.config().tune().seed());
+          TuneStage.Result tuned = TuneStage.tune(ctx, w.train(), w.trainEnd(), validation, WORKSPACE_PREFIX + protocol.name(), date);
+          tuning = java.util.Optional.of(tuned);
+          all.put(TUNED, TunedParams.overlay(ctx.config(), tuned.chosen()));
+          report.detail(TunedParams.RECORDED_PARAMS, TunedParams.recorded(tuned.chosen())).detail("tuned_validation_curve", tuned.report().details().get("validation_curve"));
+        }
+        Map<String, NightjarConfig> sharing = new LinkedHashMap<>();
+        Map<String, NightjarConfig> retraining = new LinkedHashMap<>();
+        StageContext configured = ctx;
+        all.forEach((name, config) -> (sameModels(config, configured.config()) ? sharing : retraining).put(name, config));
+        rows.addAll(scoreWorkspace(ctx, w, WORKSPACE_PREFIX + protocol.name(), sharedVariants, sharing, scorer, date));
+        for (Map.Entry<String, NightjarConfig> e : retraining.entrySet()) {
+          StageContext experimentCtx = new StageContext(ctx.spark(), lake, e.getValue());
+          rows.addAll(scoreWorkspace(experimentCtx, w, WORKSPACE_PREFIX + protocol.name() + "-" + e.getKey(), List.of(),
+              Map.of(e.getKey(), e.getValue()), scorer, date));
+        }
       }
     }
     Dataset<Row> metrics = ctx.spark().createDataFrame(rows, METRICS_SCHEMA);
     lake.replaceWhere(Tables.METRICS, metrics,
-        "run_date = DATE'" + date + "' AND split = '" + plan.name() + "'", Columns.RUN_DATE);
-    train.unpersist();
-    sliced.unpersist();
-    evaluatedUsers.unpersist();
+        "run_date = DATE'" + date + "' AND split = '" + protocol.name() + "'", Columns.RUN_DATE);
     report.accepted(rows.size()).detail("metric_rows", rows.size());
     return new Evaluation(rows, report.write(lake), tuning);
   }
 
-  private static Lakehouse workspace(Lakehouse lake, SplitPlan plan, String suffix) {
-    return lake.experiment(WORKSPACE_PREFIX + plan.name() + suffix);
+  /** The split protocol of {@code nightjar.evaluate.*}. */
+  static SplitProtocol protocol(EvaluateSettings s) {
+    return new SplitProtocol(s.split(), s.holdoutDays(), s.ratio(), s.seed(), s.lastN());
   }
 
   /** True when two configurations train the same models (they may differ in list settings, evaluation, publication). */
   static boolean sameModels(NightjarConfig a, NightjarConfig b) {
-    return trainedSettings(a).equals(trainedSettings(b)) && a.ease().equals(b.ease()) && a.cooccurrence().equals(b.cooccurrence());
+    return OfflineWorkspace.trainedSettings(a).equals(OfflineWorkspace.trainedSettings(b)) && a.ease().equals(b.ease()) && a.cooccurrence().equals(b.cooccurrence());
   }
 
   /**
-   * The settings groups the models a workspace trains depend on (its {@link Workspace#fingerprint}); EASE and
-   * co-occurrence are computed with the candidates, after the workspace is prepared, so they are not among them.
+   * Trains in {@code workspace} on the training part (unless it holds models trained on the same inputs: an
+   * evaluation rerun for the same night reuses them), builds the candidates of every source any of the variants and
+   * experiments weights (once), and scores each variant and experiment's lists.
    */
-  static List<Object> trainedSettings(NightjarConfig c) {
-    return List.of(c.ingest(), c.interactions(), c.als(), c.embedding(), c.profiles(), c.coldStart());
-  }
-
-  /**
-   * Trains in {@code work} on the training part, builds the candidates of every source any of the
-   * variants and experiments weights (once), and scores each variant and experiment's lists.
-   */
-  private static List<Row> scoreWorkspace(StageContext ctx, Lakehouse work, SplitPlan plan, List<String> variants,
+  private static List<Row> scoreWorkspace(StageContext ctx, OfflineWorkspace plan, String workspace, List<String> variants,
       Map<String, NightjarConfig> experiments, Scorer scorer, LocalDate date) {
     boolean modelsNeeded = !experiments.isEmpty() || variants.stream().anyMatch(v -> !BASELINES.contains(v));
-    Workspace.prepare(ctx, work, scorer.train(), plan, modelsNeeded);
+    List<Stage> stages = modelsNeeded ? List.of(Stages.INTERACTIONS, Stages.PROFILES_FOR_SCORING, Stages.TRAIN) : List.of(Stages.INTERACTIONS);
+    Lakehouse work = plan.prepare(ctx, workspace, stages,
+        java.util.Optional.of(OfflineWorkspace.fingerprint(ctx, plan.protocol(), date, modelsNeeded)));
     StageContext workCtx = new StageContext(ctx.spark(), work, ctx.config());
     EvaluateSettings s = ctx.config().evaluate();
     int k = s.maxK();
@@ -248,8 +238,8 @@ public final class EvaluateStage {
     Map<String, RecommendSettings> lists = new LinkedHashMap<>();
     for (String variant : variants) {
       switch (variant) {
-        case "popular" -> rows.addAll(scorer.score(variant, Baselines.popular(work.read(Tables.EVENTS), work.read(Tables.ITEMS), k), date, plan.name()));
-        case "item_knn" -> rows.addAll(scorer.score(variant,
+        case Baselines.POPULAR -> rows.addAll(scorer.score(variant, Baselines.popular(work.read(Tables.EVENTS), work.read(Tables.ITEMS), k), date, plan.name()));
+        case Baselines.ITEM_KNN -> rows.addAll(scorer.score(variant,
             Baselines.itemKnn(work.read(Tables.INTERACTIONS).where(col(Columns.RUN_DATE).equalTo(lit(Date.valueOf(plan.trainEnd())))), k),
             date, plan.name()));
         default -> lists.put(variant, settingsFor(variant, ctx.config().recommend(), s));
@@ -310,99 +300,15 @@ public final class EvaluateStage {
     return ranks;
   }
 
-  /** Where the split cuts, and the date the models are trained for. */
-  record SplitPlan(String name, EvaluateSettings settings, LocalDate date) {
-    static SplitPlan of(EvaluateSettings s, LocalDate date) {
-      return new SplitPlan(s.split(), s, date);
-    }
-
-    /** Temporal: the day before the first test day; otherwise D (test events are spread over the whole history). */
-    LocalDate trainEnd() {
-      return name.equals("temporal") ? date.minusDays(settings.holdoutDays()) : date;
-    }
-
-    Timestamp cutoff() {
-      return Timestamp.valueOf(trainEnd().plusDays(1).atStartOfDay());
-    }
-
-    Split split(Dataset<Row> events) {
-      return switch (name) {
-        case "temporal" -> Splits.temporal(events, cutoff());
-        case "stratified" -> Splits.stratified(events, settings.ratio(), settings.seed());
-        case "last-n" -> Splits.lastN(events, settings.lastN());
-        default -> throw new IllegalArgumentException("unknown split '" + name + "'; splits: " + EvaluateSettings.SPLITS);
-      };
-    }
-  }
-
-  /** The scratch lakehouse an evaluation trains in: events = the training part, items known by then, then the model stages. */
-  static final class Workspace {
-    private Workspace() {}
-
-    /** The file in a workspace naming what its models were trained on (see {@link #fingerprint}). */
-    static final String PREPARED_FILE = "_prepared.txt";
-
-    /**
-     * Trains the workspace's models, unless it already holds models trained on the same inputs: an
-     * evaluation rerun for the same night (another list setting, a refused gate and its repair, a tuning
-     * trial) reuses them instead of retraining.
-     */
-    static void prepare(StageContext ctx, Lakehouse work, Dataset<Row> train, SplitPlan plan, boolean modelsNeeded) {
-      String fingerprint = fingerprint(ctx, plan, modelsNeeded);
-      java.nio.file.Path stamp = work.root().resolve(PREPARED_FILE);
-      try {
-        if (java.nio.file.Files.exists(stamp) && java.nio.file.Files.readString(stamp).equals(fingerprint)) {
-          LOG.info("Evaluate: reusing the models in {}: trained on the same events, items and model settings", work.root());
-          return;
-        }
-      } catch (java.io.IOException e) {
-        LOG.warn("Evaluate: could not read {} ({}); retraining", stamp, e.toString());
-      }
-      work.clearExperiment();
-      StageContext workCtx = new StageContext(ctx.spark(), work, ctx.config());
-      work.overwrite(Tables.EVENTS, train, Columns.INGEST_DATE);
-      if (plan.name().equals("temporal")) {
-        Timestamp cutoff = plan.cutoff();
-        work.overwrite(Tables.ITEMS, ctx.lake().read(Tables.ITEMS)
-            .where(col(Columns.CREATED_AT).isNull().or(col(Columns.CREATED_AT).lt(lit(cutoff)))));
-      }
-      LOG.info("Evaluate: training in {} on {} events up to {}", work.root(), "the training part", plan.trainEnd());
-      Pipeline.runStage(InteractionsStage.NAME, workCtx, plan.trainEnd());
-      if (modelsNeeded) {
-        ProfilesStage.runForScoring(workCtx, plan.trainEnd()); // what candidates read; no neighbours or analyst summaries
-        Pipeline.runStage(TrainStage.NAME, workCtx, plan.trainEnd());
-      }
-      try {
-        java.nio.file.Files.writeString(stamp, fingerprint);
-      } catch (java.io.IOException e) {
-        LOG.warn("Evaluate: could not write {} ({}); the next evaluation will retrain", stamp, e.toString());
-      }
-    }
-
-    /**
-     * What the workspace's models depend on: the split, the versions of the production tables they are
-     * built from, the model settings and whether models beyond interactions were trained. List settings
-     * (blend weights, MMR, exploration, rules) are applied later, to candidates, and are not part of it.
-     */
-    static String fingerprint(StageContext ctx, SplitPlan plan, boolean modelsNeeded) {
-      NightjarConfig c = ctx.config();
-      EvaluateSettings s = plan.settings();
-      StringBuilder out = new StringBuilder()
-          .append("split=").append(plan.name()).append(" train_end=").append(plan.trainEnd())
-          .append(" ratio=").append(s.ratio()).append(" seed=").append(s.seed()).append(" last_n=").append(s.lastN())
-          .append(" models=").append(modelsNeeded).append('\n');
-      for (String table : List.of(Tables.EVENTS, Tables.ITEMS, Tables.ITEM_EMBEDDINGS)) {
-        out.append(table).append('@').append(ctx.lake().exists(table) ? ctx.lake().version(table) : -1).append('\n');
-      }
-      trainedSettings(c).forEach(settings -> out.append(settings).append('\n'));
-      return out.append("code=").append(EvaluateStage.class.getPackage().getImplementationVersion()).toString();
-    }
-
-  }
-
   /** Scores lists against the sliced truth: ranking metrics per slice, beyond-accuracy metrics on slice {@code all}. */
   private record Scorer(StageContext ctx, Dataset<Row> sliced, Dataset<Row> evaluatedUsers, Dataset<Row> train, int[] ks) {
     List<Row> score(String variant, Dataset<Row> allLists, LocalDate date, String split) {
+      try (JobGroup step = JobGroup.open(ctx.spark(), NAME + "/score", "nightjar evaluate " + date + ": score variant " + variant)) {
+        return scored(variant, allLists, date, split);
+      }
+    }
+
+    private List<Row> scored(String variant, Dataset<Row> allLists, LocalDate date, String split) {
       long start = System.nanoTime();
       Dataset<Row> lists = allLists.join(evaluatedUsers, Columns.USER_ID).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> vectors = ctx.lake().read(Tables.ITEM_EMBEDDINGS).select(col(Columns.ITEM_ID), col("vector").as(EvalColumns.VECTOR));
@@ -424,36 +330,6 @@ public final class EvaluateStage {
       rows.sort(Comparator.comparing((Row r) -> r.getString(3)).thenComparing(r -> r.getString(4)).thenComparing(r -> r.getInt(5)));
       LOG.info("Evaluate {}: variant {} scored in {} s", date, variant, String.format("%.1f", (System.nanoTime() - start) / 1e9));
       return rows;
-    }
-  }
-
-  /** The reference variants that need no model of ours. */
-  static final class Baselines {
-    private Baselines() {}
-
-    /** Most-popular: items by distinct training users (ties by item id), each user's seen items removed. */
-    static Dataset<Row> popular(Dataset<Row> trainEvents, Dataset<Row> items, int k) {
-      Dataset<Row> seen = trainEvents.select(Columns.USER_ID, Columns.ITEM_ID).distinct();
-      Dataset<Row> counts = seen.groupBy(Columns.ITEM_ID).agg(count(lit(1)).as(Columns.SCORE))
-          .join(items.where(col(Columns.AVAILABLE)).select(Columns.ITEM_ID), Columns.ITEM_ID);
-      Row busiest = seen.groupBy(Columns.USER_ID).count().agg(max("count")).head();
-      int pool = (int) Math.min(Integer.MAX_VALUE, k + (busiest.isNullAt(0) ? 0 : busiest.getLong(0)));
-      Dataset<Row> top = Ranking.topKPerGroup(counts.withColumn("all", lit(1)), "all", Columns.SCORE, Columns.ITEM_ID, pool)
-          .select(Columns.ITEM_ID, Columns.SCORE);
-      Dataset<Row> candidates = seen.select(Columns.USER_ID).distinct().crossJoin(broadcast(top))
-          .join(seen, new String[] {Columns.USER_ID, Columns.ITEM_ID}, "left_anti");
-      return Ranking.topKPerGroup(candidates, Columns.USER_ID, Columns.SCORE, Columns.ITEM_ID, k)
-          .select(Columns.USER_ID, Columns.ITEM_ID, Columns.RANK);
-    }
-
-    /**
-     * Item-kNN: cosine between items' user sets (binary co-occurrence, every pair seen by one user or
-     * more, 50 neighbours per item), a user's score the sum of similarities to their items.
-     */
-    static Dataset<Row> itemKnn(Dataset<Row> interactions, int k) {
-      CoOccurrenceParams p = new CoOccurrenceParams(CoOccurrenceParams.Similarity.COSINE, 1,
-          CoOccurrenceParams.DEFAULT_MAX_ITEMS_PER_USER, CoOccurrenceParams.DEFAULT_NEIGHBOURS_PER_ITEM, k, false);
-      return CoOccurrence.recommend(interactions, p).select(Columns.USER_ID, Columns.ITEM_ID, Columns.RANK);
     }
   }
 }

@@ -64,6 +64,14 @@ public final class Stages {
       "Delete raw_events rows older than D minus nightjar.privacy.rawRetentionDays, then VACUUM raw_events (its own command, not part of the night).",
       RetentionStage::run);
 
+  /**
+   * The profiles an offline workspace scores with: the same vectors, interests and priors as {@link #PROFILES},
+   * without k-means segments, neighbours or analyst summaries. Not a CLI command and not part of the night.
+   */
+  public static final Stage PROFILES_FOR_SCORING = stage(ProfilesStage.NAME,
+      "User profiles for scoring in an offline workspace (evaluate, tune): vectors, interests and priors only.",
+      ProfilesStage::runForScoring);
+
   /** What {@code nightly} runs for D, in order. */
   public static final List<Stage> NIGHTLY = List.of(INGEST, EMBED_ITEMS, INTERACTIONS, PROFILES, TRAIN, RECOMMEND);
 

@@ -11,12 +11,10 @@ import dev.nightjar.jobs.lake.Tables;
 import dev.nightjar.models.candidates.CandidatePool;
 import dev.nightjar.transforms.Columns;
 import dev.nightjar.transforms.eval.EvalColumns;
+import dev.nightjar.transforms.eval.PairedGain;
 import dev.nightjar.transforms.eval.RankingMetrics;
-import dev.nightjar.transforms.eval.Slices;
-import dev.nightjar.transforms.eval.Split;
-import dev.nightjar.transforms.eval.Splits;
+import dev.nightjar.transforms.eval.SplitProtocol;
 import java.sql.Date;
-import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -28,7 +26,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -55,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * gives only its training part (scope {@code evaluate-<split>}), so test numbers are never tuned on the test part.
  *
  * <pre>{@code
- * TuneStage.Result r = TuneStage.tune(ctx, trainEvents, trainEnd, TuneStage.Validation.temporal(3), "evaluate-temporal", date);
+ * TuneStage.Result r = TuneStage.tune(ctx, trainEvents, trainEnd, SplitProtocol.temporal(3), "evaluate-temporal", date);
  * r.chosen();        // {nightjar.als.rank=64, nightjar.recommend.weight.ease=2.0, …}
  * r.bestSoFar();     // the validation curve
  * }</pre>
@@ -103,38 +100,6 @@ public final class TuneStage {
 
   private TuneStage() {}
 
-  /**
-   * How the validation part is carved out of the events given.
-   *
-   * @param protocol {@code temporal} (the last {@code holdoutDays} days) or {@code stratified} (per user, a
-   *     {@code 1 − ratio} share, {@link Splits#stratified})
-   */
-  public record Validation(String protocol, int holdoutDays, double ratio, long seed) {
-    public static Validation temporal(int holdoutDays) {
-      return new Validation("temporal", holdoutDays, 0, 0);
-    }
-
-    public static Validation stratified(double ratio, long seed) {
-      return new Validation("stratified", 0, ratio, seed);
-    }
-
-    /** As written to {@code model_params}: {@code temporal:3d} or {@code stratified:0.8}. */
-    public String describe() {
-      return protocol.equals("temporal") ? "temporal:" + holdoutDays + "d" : "stratified:" + ratio;
-    }
-
-    /** The date the models are fitted for: temporal, {@code end − holdoutDays}; stratified, {@code end}. */
-    LocalDate fitEnd(LocalDate end) {
-      return protocol.equals("temporal") ? end.minusDays(holdoutDays) : end;
-    }
-
-    Split split(Dataset<Row> events, LocalDate end) {
-      return protocol.equals("temporal")
-          ? Splits.temporal(events, Timestamp.valueOf(fitEnd(end).plusDays(1).atStartOfDay()))
-          : Splits.stratified(events, ratio, seed);
-    }
-  }
-
   /** One scored trial. */
   public record Trial(int index, int modelTrial, Map<String, String> params, double value, Map<String, Double> metrics,
       double elapsedSeconds) {}
@@ -171,6 +136,7 @@ public final class TuneStage {
 
   /** {@link #run(StageContext, LocalDate)}; {@code force} tunes even when not due. */
   public static RunReport run(StageContext ctx, LocalDate date, boolean force) {
+    ctx = ctx.asConfigured(); // trial 0 is the configuration as given, not the parameters an earlier tuning chose
     Lakehouse lake = ctx.lake();
     TuneSettings t = ctx.config().tune();
     Optional<LocalDate> last = lastTuned(lake, date);
@@ -183,7 +149,7 @@ public final class TuneStage {
     long v = lake.version(Tables.EVENTS);
     Dataset<Row> events = lake.readAt(Tables.EVENTS, v)
         .where(col(Columns.EVENT_DATE).leq(lit(Date.valueOf(date))).and(col(Columns.ITEM_ID).isNotNull()));
-    Result r = tune(ctx, events, date, Validation.temporal(t.holdoutDays()), SCOPE_NIGHTLY, date);
+    Result r = tune(ctx, events, date, SplitProtocol.temporal(t.holdoutDays()), SCOPE_NIGHTLY, date);
     r.report().inputVersion(Tables.EVENTS, v);
     return r.report().write(lake);
   }
@@ -204,40 +170,32 @@ public final class TuneStage {
    *
    * @param end the last day of {@code events}
    */
-  public static Result tune(StageContext ctx, Dataset<Row> events, LocalDate end, Validation validation, String scope, LocalDate runDate) {
+  public static Result tune(StageContext ctx, Dataset<Row> events, LocalDate end, SplitProtocol validation, String scope, LocalDate runDate) {
+    try (JobGroup group = JobGroup.open(ctx.spark(), NAME, "nightjar tune " + scope + " " + runDate);
+        OfflineWorkspace w = OfflineWorkspace.split(ctx, events, validation, end)) {
+      return tune(ctx, events, w, scope, runDate);
+    }
+  }
+
+  private static Result tune(StageContext ctx, Dataset<Row> events, OfflineWorkspace w, String scope, LocalDate runDate) {
     long start = System.nanoTime();
     NightjarConfig config = ctx.config();
     TuneSettings t = config.tune();
     Lakehouse lake = ctx.lake();
     RunReport report = RunReport.of(NAME, runDate);
-    ctx.spark().sparkContext().setJobGroup(NAME, "nightjar tune " + scope + " " + runDate, false);
-    LocalDate fitEnd = validation.fitEnd(end);
-    Split split = validation.split(events, end);
-    Dataset<Row> fit = split.train().persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> validationEvents = split.test();
-    Dataset<Row> relevant = validationEvents.where(col(Columns.EVENT_TYPE).isin(config.evaluate().relevantEvents().toArray()));
-    Dataset<Row> truth = Slices.truth(new Split(fit, relevant), config.evaluate().newUserMaxTrainInteractions())
-        .where(col(EvalColumns.SLICE).equalTo(EvalColumns.SLICE_ALL)).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> users = truth.select(Columns.USER_ID).distinct().persist(StorageLevel.MEMORY_AND_DISK());
-    long fitRows = fit.count();
-    long validationUsers = users.count();
+    SplitProtocol validation = w.protocol();
+    LocalDate fitEnd = w.trainEnd();
+    Dataset<Row> truth = w.truth();
+    Dataset<Row> users = w.users();
+    long fitRows = w.trainRows();
+    long validationUsers = w.userCount();
     LOG.info("Tune {} ({}): validation {} → fitting on {} events up to {}, scoring {} users with {}; budget {} s, seed {}",
         runDate, scope, validation.describe(), fitRows, fitEnd, validationUsers, t.metric(), t.budgetSeconds(), t.seed());
     if (validationUsers == 0) {
       throw new IllegalStateException("tune " + runDate + " (" + scope + "): no user has a relevant event in the validation part ("
           + validation.describe() + "); give more history or a longer nightjar.tune.holdoutDays");
     }
-
-    Lakehouse work = lake.experiment(WORKSPACE_PREFIX + scope);
-    work.clearExperiment();
-    work.overwrite(Tables.EVENTS, fit, Columns.INGEST_DATE);
-    if (validation.protocol().equals("temporal")) {
-      Timestamp cutoff = Timestamp.valueOf(fitEnd.plusDays(1).atStartOfDay());
-      work.overwrite(Tables.ITEMS, lake.read(Tables.ITEMS).where(col(Columns.CREATED_AT).isNull().or(col(Columns.CREATED_AT).lt(lit(cutoff)))));
-    }
-    StageContext workCtx = new StageContext(ctx.spark(), work, config);
-    Pipeline.runStage(InteractionsStage.NAME, workCtx, fitEnd);
-    ProfilesStage.runForScoring(workCtx, fitEnd); // what candidates read; no neighbours or analyst summaries
+    Lakehouse work = w.prepare(ctx, WORKSPACE_PREFIX + scope, List.of(Stages.INTERACTIONS, Stages.PROFILES_FOR_SCORING), Optional.empty());
 
     TuneSearch.Plan plan = TuneSearch.plan(config);
     int k = t.metricK();
@@ -265,7 +223,8 @@ public final class TuneStage {
       }
       NightjarConfig modelConfig = TunedParams.overlay(config, model);
       StageContext trialCtx = new StageContext(ctx.spark(), work, modelConfig);
-      Pipeline.runStage(TrainStage.NAME, trialCtx, fitEnd);
+      JobGroup trialGroup = JobGroup.open(ctx.spark(), NAME + "/trial", "nightjar tune " + scope + " " + runDate + ": model configuration " + m);
+      Stages.TRAIN.run(trialCtx, fitEnd);
       int n = Math.max(config.recommend().candidatesPerSource(), k);
       try (CandidatePool candidates =
           RecommendStage.candidates(trialCtx, fitEnd, n, sources, true, false, RunReport.of(NAME, fitEnd))) {
@@ -304,6 +263,7 @@ public final class TuneStage {
               trials.size() - 1 - m * plan.lists().size(), t.metric(), fmt(value), fmt(best), String.format(Locale.ROOT, "%.0f", at), params);
         }
       }
+      trialGroup.close(); // on a failure, the group of the whole tuning restores the caller's
       m++;
     }
     Trial bestTrial = trials.get(0);
@@ -327,10 +287,7 @@ public final class TuneStage {
             + " SE, nightjar.tune.minImprovementSe): within validation noise, the configured parameters are kept";
     LOG.info("Tune {} ({}): {}", runDate, scope, decision);
     writeTrials(lake, runDate, scope, validation, t, fitEnd, validationUsers, trials, chosen);
-    fit.unpersist();
-    truth.unpersist();
-    users.unpersist();
-    Result result = new Result(scope, t.metric(), List.copyOf(trials), chosen, chosen.params(), events, split.train(), validationEvents,
+    Result result = new Result(scope, t.metric(), List.copyOf(trials), chosen, chosen.params(), events, w.train(), w.heldOut(),
         fitEnd, validationUsers, report);
     List<String> curve = result.bestSoFar().stream().map(TuneStage::fmt).toList();
     LOG.info("Tune {} ({}): chose trial {} with {} = {} (configured: {}); validation curve {}; {}", runDate, scope, chosen.index(),
@@ -345,30 +302,12 @@ public final class TuneStage {
     return result;
   }
 
-  /**
-   * Mean and standard error of the per-user difference {@code a − b} over the users of either side (a user
-   * missing from one counts 0 there), computed in Spark: one row reaches the driver, whatever the number of users.
-   */
-  record PairedGain(double mean, double standardError, long users) {
-    /** @param a, b {@code user_id, value} rows, one per user */
-    static PairedGain of(Dataset<Row> a, Dataset<Row> b) {
-      Column difference = coalesce(col("a." + VALUE), lit(0.0)).minus(coalesce(col("b." + VALUE), lit(0.0)));
-      Row r = a.as("a").join(b.as("b"), col("a." + Columns.USER_ID).equalTo(col("b." + Columns.USER_ID)), "full_outer")
-          .agg(count(lit(1)), avg(difference), stddev_samp(difference)).head();
-      long n = r.getLong(0);
-      if (n < 2) {
-        return new PairedGain(0, Double.POSITIVE_INFINITY, n);
-      }
-      return new PairedGain(r.getDouble(1), (r.isNullAt(2) ? 0.0 : r.getDouble(2)) / Math.sqrt(n), n);
-    }
-  }
-
   /** List settings of a trial: k = the metric's cut-off, no exploration (accuracy is what is tuned). */
   static RecommendSettings listSettings(RecommendSettings base, int k) {
     return base.withK(k, List.of()).withCandidatesPerSource(Math.max(base.candidatesPerSource(), k));
   }
 
-  private static void writeTrials(Lakehouse lake, LocalDate runDate, String scope, Validation validation, TuneSettings t,
+  private static void writeTrials(Lakehouse lake, LocalDate runDate, String scope, SplitProtocol validation, TuneSettings t,
       LocalDate fitEnd, long validationUsers, List<Trial> trials, Trial chosen) {
     List<Row> rows = new ArrayList<>();
     double best = Double.NEGATIVE_INFINITY;

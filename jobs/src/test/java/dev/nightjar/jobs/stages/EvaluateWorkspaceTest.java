@@ -24,7 +24,7 @@ class EvaluateWorkspaceTest extends SparkTestBase {
   static String fingerprint(Lakehouse lake, String... settings) {
     NightjarConfig config = NightjarConfig.load(null, List.of(settings));
     StageContext ctx = new StageContext(spark(), lake, config);
-    return EvaluateStage.Workspace.fingerprint(ctx, EvaluateStage.SplitPlan.of(config.evaluate(), D), true);
+    return OfflineWorkspace.fingerprint(ctx, EvaluateStage.protocol(config.evaluate()), D, true);
   }
 
   @Test
@@ -44,5 +44,43 @@ class EvaluateWorkspaceTest extends SparkTestBase {
 
     lake.overwrite(Tables.EVENTS, spark().createDataFrame(List.of(RowFactory.create("u2", java.sql.Date.valueOf(D))), schema));
     assertNotEquals(base, fingerprint(lake), "new events (a new table version) mean retraining");
+  }
+
+  @Test
+  void modelsTrainedByOtherCodeAreNotReused() {
+    Lakehouse lake = new Lakehouse(spark(), tempDir.resolve("code"));
+    StageContext ctx = new StageContext(spark(), lake, NightjarConfig.defaults());
+    var protocol = EvaluateStage.protocol(ctx.config().evaluate());
+    String now = OfflineWorkspace.fingerprint(ctx, protocol, D, true);
+    assertTrue(now.endsWith("code=" + CodeDigest.ofRunningCode()), now);
+    assertEquals(now, OfflineWorkspace.fingerprint(ctx, protocol, D, true, CodeDigest.ofRunningCode()));
+    assertNotEquals(now, OfflineWorkspace.fingerprint(ctx, protocol, D, true, "another-build"), "other code is another model");
+  }
+
+  /** A workspace writes fresh tables (only its rows, no clone); an experiment still clones production's table first. */
+  @Test
+  void workspacesWriteFreshTablesWhereExperimentsClone() {
+    Lakehouse lake = new Lakehouse(spark(), tempDir.resolve("fresh"));
+    StructType schema = new StructType().add("user_id", DataTypes.StringType).add("run_date", DataTypes.DateType);
+    java.sql.Date d = java.sql.Date.valueOf(D);
+    java.sql.Date before = java.sql.Date.valueOf(D.minusDays(1));
+    lake.replaceWhere(Tables.INTERACTIONS, spark().createDataFrame(List.of(RowFactory.create("old", before), RowFactory.create("p", d)), schema),
+        "true", "run_date");
+    var rows = spark().createDataFrame(List.of(RowFactory.create("w", d)), schema);
+    String day = "run_date = DATE'" + D + "'";
+
+    Lakehouse work = lake.workspace("evaluate-temporal");
+    assertEquals(2, work.read(Tables.INTERACTIONS).count(), "before its first write, a workspace reads production's table");
+    work.replaceWhere(Tables.INTERACTIONS, rows, day, "run_date");
+    assertEquals(List.of("[w]"), work.read(Tables.INTERACTIONS).select("user_id").collectAsList().stream().map(Object::toString).toList());
+    assertEquals(0, io.delta.tables.DeltaTable.forPath(spark(), work.path(Tables.INTERACTIONS)).history().where("operation LIKE '%CLONE%'").count());
+
+    Lakehouse experiment = lake.experiment("x");
+    experiment.replaceWhere(Tables.INTERACTIONS, rows, day, "run_date");
+    assertEquals(List.of("[old]", "[w]"), experiment.read(Tables.INTERACTIONS).select("user_id").orderBy("user_id").collectAsList()
+        .stream().map(Object::toString).toList(), "an experiment keeps production's other rows");
+    assertEquals(1, io.delta.tables.DeltaTable.forPath(spark(), experiment.path(Tables.INTERACTIONS)).history().where("operation LIKE '%CLONE%'").count());
+    assertEquals(List.of("[old]", "[p]"), lake.read(Tables.INTERACTIONS).select("user_id").orderBy("user_id").collectAsList()
+        .stream().map(Object::toString).toList(), "production is untouched");
   }
 }
