@@ -27,6 +27,7 @@ DEFAULT_DAG_FILE = Path(__file__).resolve().parent / "dags" / "nightjar_nightly.
 SAMPLE_DS = "2026-01-15"
 MAIN_CLASS = "dev.nightjar.jobs.Nightjar"
 # Stages every nightly run must have, in this relative order (more may sit before, between or after).
+# Must equal the jobs registry dev.nightjar.jobs.stages.Stages.DAG (StagesTest compares them).
 CORE_STAGES = ("ingest", "embed-items", "interactions", "profiles", "tune", "train", "recommend", "evaluate", "publish")
 # The only options Airflow passes after the stage name: the logical date, the lakehouse, the config file.
 CLI_OPTIONS = ("--date", "--lakehouse", "--conf")
