@@ -55,9 +55,18 @@ public final class ConfigKeys {
     private Interactions() {}
 
     public static final ConfigKey<Integer> LOOKBACK_DAYS = ConfigKey.integer("nightjar.interactions.lookbackDays",
-        InteractionParams.DEFAULT_LOOKBACK_DAYS, 1, 3_650, "window of events that count for night D");
+        InteractionParams.DEFAULT_LOOKBACK_DAYS, 0, 36_500,
+        "only events of the last this many days count for night D; 0 = all retained history (ingest's maxEventAgeDays)");
+    public static final ConfigKey<Integer> MAX_EVENTS_PER_USER = ConfigKey.integer("nightjar.interactions.maxEventsPerUser",
+        InteractionParams.DEFAULT_MAX_EVENTS_PER_USER, 0, 1_000_000,
+        "only each user's this many most recent events count (bounds the cost of long histories); 0 = no cap");
     public static final ConfigKey<Double> HALF_LIFE_DAYS = ConfigKey.number("nightjar.interactions.halfLifeDays",
-        InteractionParams.DEFAULT_HALF_LIFE_DAYS, 0.01, 36_500, "an event's weight halves every this many days");
+        InteractionParams.DEFAULT_HALF_LIFE_DAYS, 0.01, 36_500,
+        "an event's weight halves every this many days before the recency reference");
+    public static final ConfigKey<String> RECENCY = ConfigKey.choice("nightjar.interactions.recency",
+        InteractionParams.DEFAULT_RECENCY.id(), List.of("user", "calendar"),
+        "what an event's age is measured from: user = the user's own last event (a returning customer keeps their "
+            + "history), calendar = the end of D");
     /** {@code nightjar.interactions.weight.<type>} per event type of {@link EventTypes#ALL}; 0 leaves the type out. */
     public static final Map<String, ConfigKey<Double>> WEIGHT = eventWeights();
     public static final ConfigKey<Long> BOT_MAX_EVENTS_PER_DAY = ConfigKey.longInteger("nightjar.interactions.botMaxEventsPerDay",

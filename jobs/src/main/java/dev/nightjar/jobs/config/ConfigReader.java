@@ -169,7 +169,8 @@ public final class ConfigReader {
       }
     });
     return new InteractionParams(get(Interactions.LOOKBACK_DAYS), get(Interactions.HALF_LIFE_DAYS), weights,
-        get(Interactions.BOT_MAX_EVENTS_PER_DAY));
+        get(Interactions.BOT_MAX_EVENTS_PER_DAY), InteractionParams.Recency.of(get(Interactions.RECENCY)),
+        get(Interactions.MAX_EVENTS_PER_USER));
   }
 
   private RecommendSettings recommend() {

@@ -1,5 +1,7 @@
 package dev.nightjar.jobs.stages;
 
+import static org.apache.spark.sql.functions.*;
+
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
@@ -12,7 +14,12 @@ import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Night D's weighted, decayed user × item interactions over the look-back window, written to partition {@code run_date = D}. */
+/**
+ * Night D's weighted, decayed user × item interactions over the user's history (see {@link Interactions}), written to
+ * partition {@code run_date = D}. The run report says what the models see: events counted of the history's
+ * ({@code counted_events}, {@code history_events}; the rest are bots' or past a user's cap, see rows_in/accepted) and
+ * users with interactions of the users known ({@code users}, {@code known_users}).
+ */
 public final class InteractionsStage {
   private static final Logger LOG = LoggerFactory.getLogger(InteractionsStage.class);
   public static final String NAME = "interactions";
@@ -27,31 +34,43 @@ public final class InteractionsStage {
     report.inputVersion(Tables.EVENTS, eventsVersion);
     Dataset<Row> events = lake.readAt(Tables.EVENTS, eventsVersion);
 
-    Dataset<Row> inWindow = Interactions.window(events, date, p);
-    long windowEvents = inWindow.count();
-    long bots = Interactions.bots(inWindow, p).count();
+    Dataset<Row> history = Interactions.window(events, date, p);
+    Row seen = history.agg(count(lit(1)), countDistinct(col(Columns.USER_ID))).head();
+    long historyEvents = seen.getLong(0);
+    long knownUsers = seen.getLong(1);
+    long bots = Interactions.bots(history, p).count();
+    long counted = Interactions.counted(events, date, p).count();
     lake.replaceWhere(
         Tables.INTERACTIONS,
         Interactions.compute(events, date, p),
         "run_date = DATE'" + date + "'",
         Columns.RUN_DATE);
     Dataset<Row> written = lake.read(Tables.INTERACTIONS).where("run_date = DATE'" + date + "'");
-    long pairs = written.count();
-    long users = written.select(Columns.USER_ID).distinct().count();
-    LOG.info("Interactions {}: {} events in the {}-day window, {} bot users left out, {} (user, item) pairs, {} users",
-        date, windowEvents, p.lookbackDays(), bots, pairs, users);
+    Row pairsAndUsers = written.agg(count(lit(1)), countDistinct(col(Columns.USER_ID))).head();
+    long pairs = pairsAndUsers.getLong(0);
+    long users = pairsAndUsers.getLong(1);
+    LOG.info("Interactions {} over {}: the models see {} of {} events ({}) and {} of {} users ({}); {} bot users left out; {} (user, item) pairs",
+        date, p.describeHistory(), counted, historyEvents, share(counted, historyEvents), users, knownUsers, share(users, knownUsers),
+        bots, pairs);
     report
-        .rowsIn(windowEvents)
-        .accepted(windowEvents)
+        .rowsIn(historyEvents)
+        .accepted(counted)
+        .detail("history_events", historyEvents)
+        .detail("counted_events", counted)
+        .detail("known_users", knownUsers)
         .detail("pairs", pairs)
         .detail("users", users)
         .detail("bot_users", bots)
-        .detail("lookback_days", p.lookbackDays())
-        .detail("half_life_days", p.halfLifeDays())
+        .detail("history", p.describeHistory())
         .detail(RunReport.CONFIG, ctx.config().describe());
     if (pairs == 0) {
       report.status(RunReport.STATUS_NO_DATA);
     }
     return report.write(lake);
+  }
+
+  /** {@code part / whole} as a percentage with one decimal, e.g. {@code 97.5 %}. */
+  static String share(long part, long whole) {
+    return whole == 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.1f %%", 100.0 * part / whole);
   }
 }

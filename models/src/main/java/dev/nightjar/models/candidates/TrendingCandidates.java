@@ -22,16 +22,16 @@ final class TrendingCandidates implements CandidateSource {
 
   @Override
   public Dataset<Row> candidates(CandidateContext c) {
-    return CandidateSource.withoutAnchor(c.users().crossJoin(items(c).select(Columns.ITEM_ID, Columns.SCORE))
+    return CandidateSource.withoutAnchor(c.users().crossJoin(c.trendingItems().select(Columns.ITEM_ID, Columns.SCORE))
         .join(c.excluded(), new String[] {Columns.USER_ID, Columns.ITEM_ID}, "left_anti")
         .withColumn(Blend.SOURCE, lit(Source.TRENDING.id())));
   }
 
-  /** The trending items: {@code item_id, score}. */
+  /** The trending items: {@code item_id, score} (computed once per pool: {@link CandidateContext#trendingItems}). */
   static Dataset<Row> items(CandidateContext c) {
     CandidateParams.Trending t = c.params().trending();
     InteractionParams base = c.params().interactions();
-    InteractionParams recent = new InteractionParams(t.days(), t.halfLifeDays(), base.eventWeights(), base.botMaxEventsPerDay());
+    InteractionParams recent = InteractionParams.window(t.days(), t.halfLifeDays(), base.eventWeights(), base.botMaxEventsPerDay());
     Dataset<Row> popularity = t.popularity()
         .popularity(Interactions.compute(c.inputs().events(), c.params().date(), recent), c.eligible())
         .withColumn("all", lit("all"));
