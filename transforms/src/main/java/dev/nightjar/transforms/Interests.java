@@ -6,14 +6,19 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Interest categories per user, as counts of exposures and positives with Beta posteriors — the
  * inputs of the exploration policy and the "interest labels" marketers ask for.
  *
- * <p>Without an impressions table, a view is an exposure and a cart or purchase a positive
- * (every positive also counts as an exposure). The population prior of a category with conversion
+ * <p>Without an impressions table, every event on an item of the category is an exposure, and a
+ * positive is a cart, favourite or purchase, a rating of at least 4 (of 5) or at least the user's
+ * own mean rating, or a review without a rating below that. A user whose events are all positive
+ * (a purchase-only shop, where nothing records what was seen and not bought) is exposed to every
+ * category at each of their events: exposures = the user's event count in every category, so the
+ * rate is the category's share of what they chose, not a meaningless 1. The population prior of a category with conversion
  * rate m = positives ÷ exposures is Beta(1 + s·m, 1 + s·(1 − m)); a user's posterior adds their own
  * positives to α and their exposures without a positive to β. Built-in functions only.
  *
@@ -32,20 +37,31 @@ public final class Interests {
 
   private Interests() {}
 
-  /** {@code user_id, category, exposures, positives} from events joined to item categories. */
+  /** {@code user_id, category, exposures, positives} from events joined to item categories (see the class comment). */
   public static Dataset<Row> counts(Dataset<Row> events, Dataset<Row> items) {
     SchemaCheck.require(events, "events", SchemaCheck.columns(
         Columns.USER_ID, DataTypes.StringType, Columns.ITEM_ID, DataTypes.StringType, Columns.EVENT_TYPE, DataTypes.StringType));
     SchemaCheck.require(items, "items", SchemaCheck.columns(Columns.ITEM_ID, DataTypes.StringType, Columns.CATEGORY, DataTypes.StringType));
-    Column positive = col(Columns.EVENT_TYPE).isin(EventTypes.CART, EventTypes.PURCHASE);
-    Column exposure = positive.or(col(Columns.EVENT_TYPE).equalTo(EventTypes.VIEW));
-    return events
-        .where(exposure)
+    if (!java.util.Arrays.asList(events.columns()).contains(Columns.VALUE_NUM)) {
+      events = events.withColumn(Columns.VALUE_NUM, lit(null).cast(DataTypes.DoubleType));
+    }
+    Column rated = col(Columns.EVENT_TYPE).isin(EventTypes.RATING, EventTypes.REVIEW).and(col(Columns.VALUE_NUM).isNotNull());
+    Column userMeanRating = avg(when(rated, col(Columns.VALUE_NUM))).over(Window.partitionBy(Columns.USER_ID));
+    Column positive = col(Columns.EVENT_TYPE).isin(EventTypes.CART, EventTypes.FAVORITE, EventTypes.PURCHASE)
+        .or(col(Columns.EVENT_TYPE).equalTo(EventTypes.REVIEW).and(col(Columns.VALUE_NUM).isNull()))
+        .or(rated.and(col(Columns.VALUE_NUM).geq(4.0).or(col(Columns.VALUE_NUM).geq(userMeanRating))));
+    Dataset<Row> perCategory = events
+        .where(col(Columns.ITEM_ID).isNotNull().and(col(Columns.EVENT_TYPE).notEqual(EventTypes.SEARCH)))
+        .withColumn(POSITIVES, when(positive, 1L).otherwise(0L))
         .join(items.select(Columns.ITEM_ID, Columns.CATEGORY).where(col(Columns.CATEGORY).isNotNull()), Columns.ITEM_ID)
         .groupBy(Columns.USER_ID, Columns.CATEGORY)
-        .agg(
-            count(lit(1)).as(EXPOSURES),
-            sum(when(positive, 1).otherwise(0)).cast(DataTypes.LongType).as(POSITIVES));
+        .agg(count(lit(1)).as(EXPOSURES), sum(POSITIVES).as(POSITIVES));
+    WindowSpec perUser = Window.partitionBy(Columns.USER_ID);
+    Column onlyPositives = sum(col(EXPOSURES).minus(col(POSITIVES))).over(perUser).equalTo(0);
+    return perCategory
+        .withColumn(EXPOSURES, when(onlyPositives, sum(col(EXPOSURES)).over(perUser)).otherwise(col(EXPOSURES)))
+        .select(col(Columns.USER_ID), col(Columns.CATEGORY), col(EXPOSURES).cast(DataTypes.LongType).as(EXPOSURES),
+            col(POSITIVES).cast(DataTypes.LongType).as(POSITIVES));
   }
 
   /** Population prior per category: {@code category, exposures, positives, users, alpha, beta}. */

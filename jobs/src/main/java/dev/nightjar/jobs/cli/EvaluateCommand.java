@@ -35,11 +35,11 @@ import picocli.CommandLine.Option;
     description = {
       "Offline evaluation: split the events up to D into train and test, rebuild the models on the training part only",
       "(in a scratch lakehouse under <lakehouse>/experiments/evaluate-<split>/), and score the variants",
-      "popular, item_knn, als, content, blend and blend_explore_<E> (E exploration slots: the explore/exploit frontier)",
-      "on the same users; also on request ease, cooccurrence (one source alone), tuned (the blend with parameters `tune`",
+      "popular, item_knn, als, content, ease, cooccurrence (one source alone), blend and blend_explore_<E> (E exploration",
+      "slots: the explore/exploit frontier) on the same users; also on request tuned (the blend with parameters `tune`",
       "chose on the training part only, so never tuned on the test part) and als_spark_default (ALS with Spark's defaults).",
       "Metrics at each k: precision, recall, ndcg, map, hit_rate, mrr per slice (all, cold_items,",
-      "new_users, light_users, heavy_users); coverage, novelty, intra_list_diversity, personalisation on slice all.",
+      "warm_users, new_users, light_users, heavy_users); coverage, novelty, intra_list_diversity, personalisation on slice all.",
       "Writes the `metrics` table (run_date = D) and prints one block per k; --json prints one object per line.",
       "Right after `import`, it ingests (and embeds items) for D first when those tables are missing."})
 public final class EvaluateCommand implements Callable<Integer> {
@@ -72,7 +72,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   List<Integer> ks;
 
   @Option(names = "--variants", split = ",", paramLabel = "VARIANT",
-      description = "Variants to score (default popular,item_knn,als,content,blend,blend_explore_2,blend_explore_5).")
+      description = "Variants to score (default popular,item_knn,als,content,ease,cooccurrence,blend,blend_explore_2,blend_explore_5).")
   List<String> variants;
 
   @Option(names = "--experiments", split = ",", paramLabel = "NAME",

@@ -33,7 +33,7 @@ public record EvaluateSettings(
   public static final long DEFAULT_SEED = 42L;
   public static final int DEFAULT_LAST_N = 1;
   public static final String DEFAULT_KS = "5,10,20";
-  public static final String DEFAULT_VARIANTS = "popular,item_knn,als,content,blend,blend_explore_2,blend_explore_5";
+  public static final String DEFAULT_VARIANTS = "popular,item_knn,als,content,ease,cooccurrence,blend,blend_explore_2,blend_explore_5";
   public static final int DEFAULT_FRONTIER_K = 10;
   public static final String DEFAULT_RELEVANT_EVENTS = "view,cart,purchase,favorite,rating,review";
   public static final int DEFAULT_NEW_USER_MAX_TRAIN_INTERACTIONS = 2;

@@ -260,7 +260,7 @@ public final class EvaluateStage {
         RecommendStage.candidates(workCtx, plan.trainEnd(), n, sources, true,
             lists.values().stream().anyMatch(settings -> !settings.exploreRanks().isEmpty()), RunReport.of(NAME, plan.trainEnd()))) {
       for (Map.Entry<String, RecommendSettings> e : lists.entrySet()) {
-        rows.addAll(scorer.score(e.getKey(), candidates.lists(RecommendStage.listParams(e.getValue())).select(Columns.USER_ID, Columns.ITEM_ID, Columns.RANK),
+        rows.addAll(scorer.score(e.getKey(), candidates.listsAsServed(RecommendStage.listParams(e.getValue()), scorer.evaluatedUsers()),
             date, plan.name()));
       }
     }

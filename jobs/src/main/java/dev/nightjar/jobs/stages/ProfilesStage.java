@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class ProfilesStage {
   private static final Logger LOG = LoggerFactory.getLogger(ProfilesStage.class);
   public static final String NAME = "profiles";
+  /** The report detail: whether exploration can run on these profiles (some interest category exists). */
+  public static final String EXPLORATION_POSSIBLE = "exploration_possible";
 
   /** Run-report details of the k-anonymity threshold on the analyst summaries. */
   public static final String K_ANONYMITY = "k_anonymity";
@@ -124,8 +126,8 @@ public final class ProfilesStage {
     Dataset<Row> users = interactions.select(Columns.USER_ID).distinct();
 
     // Interest categories (bots are not in interactions, so they drop out here too).
-    Dataset<Row> windowEvents = Interactions.window(lake.readAt(Tables.EVENTS, eventsVersion), date, ctx.config().interactions());
-    Dataset<Row> counts = Interests.counts(windowEvents, lake.readAt(Tables.ITEMS, itemsVersion))
+    Dataset<Row> counted = Interactions.counted(lake.readAt(Tables.EVENTS, eventsVersion), date, ctx.config().interactions());
+    Dataset<Row> counts = Interests.counts(counted, lake.readAt(Tables.ITEMS, itemsVersion))
         .join(users, Columns.USER_ID).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> priors = Interests.priors(counts, p.interests());
     lake.replaceWhere(Tables.CATEGORY_PRIORS, priors.withColumn(Columns.RUN_DATE, runDate), day, Columns.RUN_DATE);
@@ -161,8 +163,14 @@ public final class ProfilesStage {
     long categories = storedPriors.count();
     LOG.info("profiles {}: {} users with a content vector, {} categories, {} segments{}", date, profiles, categories,
         everyOutput ? p.segments() : 1, everyOutput ? "" : " (for scoring only: no neighbours, segments or summaries)");
+    // Exploration samples interest categories: with none (no item has a category) it cannot run, and says so.
+    boolean explorable = categories > 0;
+    if (!explorable) {
+      LOG.warn("profiles {}: no interest category (no counted event is on an item with a category): exploration slots "
+          + "cannot run and lists will have none; give items a category", date);
+    }
     report.rowsIn(profiles).accepted(profiles).detail("users", profiles).detail("categories", categories)
-        .detail("segments", everyOutput ? p.segments() : 1);
+        .detail("segments", everyOutput ? p.segments() : 1).detail(EXPLORATION_POSSIBLE, explorable);
     return report.status(profiles == 0 ? RunReport.STATUS_NO_DATA : RunReport.STATUS_OK).write(lake);
   }
 

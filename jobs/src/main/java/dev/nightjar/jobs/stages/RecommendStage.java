@@ -51,19 +51,31 @@ public final class RecommendStage {
     ctx.spark().sparkContext().setJobGroup(NAME, "nightjar recommend " + date, false);
     RecommendSettings s = ctx.config().recommend();
     String day = "run_date = DATE'" + date + "'";
+    long known;
     try (CandidatePool pool = candidates(ctx, date, s.candidatesPerSource(), weighted(s), false, !s.exploreRanks().isEmpty(), report)) {
-      lake.replaceWhere(Tables.RECOMMENDATIONS, pool.lists(listParams(s)), day, Columns.RUN_DATE);
+      ListParams params = listParams(s);
+      lake.replaceWhere(Tables.RECOMMENDATIONS, pool.lists(params).unionByName(pool.newCustomerList(params)), day, Columns.RUN_DATE);
       report.detail(Columns.MODEL_VERSION, pool.modelVersion());
+      known = pool.users().count();
     }
     Dataset<Row> written = lake.read(Tables.RECOMMENDATIONS).where(day);
-    Row counts = written.agg(count(lit(1)), countDistinct(Columns.USER_ID)).head();
+    Dataset<Row> perUser = written.where(col(Columns.USER_ID).notEqual(lit(CandidatePool.NEW_CUSTOMER)))
+        .groupBy(Columns.USER_ID).agg(count(lit(1)).as("rows"));
+    Row counts = perUser.agg(coalesce(sum("rows"), lit(0L)), count(lit(1)), coalesce(sum(when(col("rows").lt(s.k()), 1).otherwise(0)), lit(0L))).head();
     long rows = counts.getLong(0);
     long listed = counts.getLong(1);
+    long shortLists = counts.getLong(2);
     for (Row bySource : written.groupBy("source").count().collectAsList()) {
       report.detail("rows_" + bySource.getString(0), bySource.getLong(1));
     }
-    LOG.info("Recommendations {}: {} rows for {} users (k {}, exploration ranks {})", date, rows, listed, s.k(), s.exploreRanks());
-    return report.rowsIn(listed).accepted(listed).detail("rows", rows).detail("users", listed).detail("k", s.k()).write(lake);
+    LOG.info("Recommendations {}: {} rows for {} of {} known users, {} with fewer than k {} (exploration ranks {}); customers not known yet get the list of user '{}'",
+        date, rows, listed, known, shortLists, s.k(), s.exploreRanks(), CandidatePool.NEW_CUSTOMER);
+    if (listed < known) {
+      LOG.warn("Recommendations {}: {} known users have no list (the fallback weight is {}: set nightjar.recommend.weight.fallback above 0)",
+          date, known - listed, s.weights().getOrDefault(Source.FALLBACK.id(), 0.0));
+    }
+    return report.rowsIn(known).accepted(listed).detail("rows", rows).detail("users", listed).detail("users_known", known)
+        .detail("users_short_list", shortLists).detail("k", s.k()).write(lake);
   }
 
   /**
@@ -79,7 +91,9 @@ public final class RecommendStage {
   public static CandidatePool candidates(StageContext ctx, LocalDate date, int perSource, Set<String> sources, boolean excludeSeen,
       boolean explorePool, RunReport report) {
     CandidateInputs in = read(ctx.lake(), report, date);
-    TrendingPopularity popularity = sources.contains(Source.TRENDING.id()) ? TrendingNoise.of(ctx, date, report) : TrendingNoise.off();
+    // Trending and the fallback offer the same released popularity: noised once, when either is computed.
+    TrendingPopularity popularity = sources.contains(Source.TRENDING.id()) || sources.contains(Source.FALLBACK.id())
+        ? TrendingNoise.of(ctx, date, report) : TrendingNoise.off();
     CandidatePool pool = CandidatePool.build(in, poolParams(ctx.config(), date, perSource, sources, excludeSeen, explorePool, popularity));
     pool.details().forEach(report::detail);
     return pool;

@@ -232,7 +232,7 @@ public final class TuneStage {
           Map<String, String> params = new TreeMap<>(model);
           params.putAll(list);
           RecommendSettings s = listSettings(TunedParams.overlay(config, params).recommend(), k);
-          Dataset<Row> lists = candidates.lists(RecommendStage.listParams(s), users).select(Columns.USER_ID, Columns.ITEM_ID, Columns.RANK);
+          Dataset<Row> lists = candidates.listsAsServed(RecommendStage.listParams(s), users);
           Dataset<Row> perUser = RankingMetrics.perUserBySlice(lists, truth, new int[] {k}).persist(StorageLevel.MEMORY_AND_DISK());
           Map<String, Double> metrics = new TreeMap<>();
           for (Row r : RankingMetrics.aggregate(perUser, new int[] {k}).collectAsList()) {

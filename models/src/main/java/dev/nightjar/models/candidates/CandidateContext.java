@@ -26,6 +26,7 @@ public final class CandidateContext {
   private final Dataset<Row> due;
   private final Dataset<Row> users;
   private final List<AutoCloseable> resources = new ArrayList<>();
+  private Dataset<Row> trendingItems;
   private final Map<String, Object> details = new LinkedHashMap<>();
 
   CandidateContext(CandidateInputs inputs, CandidateParams params, Dataset<Row> eligible, Dataset<Row> excluded,
@@ -67,9 +68,22 @@ public final class CandidateContext {
     return due;
   }
 
-  /** {@code user_id} of the users the pool serves (those with ALS factors). */
+  /** {@code user_id} of the users the pool serves: every user with an event up to D. */
   public Dataset<Row> users() {
     return users;
+  }
+
+  /**
+   * The trending items ({@code item_id, score}: the released popularity of the last days, overall and per category),
+   * computed once for the sources that offer them (trending, fallback) and kept until the pool is closed.
+   */
+  public synchronized Dataset<Row> trendingItems() {
+    if (trendingItems == null) {
+      Dataset<Row> items = TrendingCandidates.items(this).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+      trendingItems = items;
+      closeWithPool(items::unpersist);
+    }
+    return trendingItems;
   }
 
   /** Closes {@code resource} when the pool is closed (after the lists that need it were computed). */

@@ -21,7 +21,7 @@ import java.util.Set;
  * @param date the logical date D
  * @param sources the sources computed (a source not here adds no candidates and costs nothing)
  * @param perSource candidates per source and user (ALS, content, co-occurrence, EASE top-N)
- * @param excludeSeen also leave out every item the user interacted with in the look-back window (the
+ * @param excludeSeen also leave out every item of the user's events up to D (the
  *     evaluation protocol, which never counts such an item as a hit); the nightly lists keep viewed but
  *     unbought items, which are often bought later
  * @param explorePool also each user's best {@value ExplorePool#ITEMS_PER_CATEGORY} items by content in each of the

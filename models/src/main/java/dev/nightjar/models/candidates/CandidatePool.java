@@ -12,13 +12,16 @@ import dev.nightjar.transforms.Interests;
 import dev.nightjar.transforms.Ranking;
 import dev.nightjar.transforms.Repurchase;
 import java.sql.Date;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +45,11 @@ public final class CandidatePool implements AutoCloseable {
   public static final String CANDIDATE_ROWS = "candidate_rows";
   /** The pool detail: items EASE covers (when EASE is a source). */
   public static final String EASE_ITEMS = EaseCandidates.EASE_ITEMS;
+  /**
+   * The {@code user_id} of the new-customer list ({@link #newCustomerList}): what serving shows a customer who has
+   * no list of their own because they were not known at D. Never a pseudonym (those are hex digests).
+   */
+  public static final String NEW_CUSTOMER = "*";
   private static final Logger LOG = LoggerFactory.getLogger(CandidatePool.class);
 
   private final CandidateInputs in;
@@ -72,6 +80,7 @@ public final class CandidatePool implements AutoCloseable {
       case REPURCHASE -> new RepurchaseCandidates();
       case COOCCURRENCE -> new CoOccurrenceCandidates();
       case EASE -> new EaseCandidates();
+      case FALLBACK -> new FallbackCandidates();
     };
   }
 
@@ -82,12 +91,16 @@ public final class CandidatePool implements AutoCloseable {
     Dataset<Row> due = Repurchase.due(purchases, p.date(), p.repurchaseDays()).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> excluded = Repurchase.excluded(purchases, p.date(), p.repurchaseDays());
     if (p.excludeSeen()) {
-      excluded = excluded.union(in.interactions().select(Columns.USER_ID, Columns.ITEM_ID)).distinct();
+      // Every item of the user's history up to D, not only those the interactions kept (cap, weights).
+      excluded = excluded.union(in.events().where(col(Columns.EVENT_DATE).leq(lit(Date.valueOf(p.date()))).and(col(Columns.ITEM_ID).isNotNull()))
+          .select(Columns.USER_ID, Columns.ITEM_ID)).distinct();
     }
     Dataset<Row> excludedIndexes = IdIndex.attach(IdIndex.attach(excluded, in.userIndex(), Columns.USER_ID, BlockwiseTopKScorer.USER),
             in.itemIndex(), Columns.ITEM_ID, BlockwiseTopKScorer.ITEM)
         .select(BlockwiseTopKScorer.USER, BlockwiseTopKScorer.ITEM);
-    Dataset<Row> users = in.userFactors().select(Columns.USER_ID).distinct();
+    // Every user known up to D is served, with or without history the models can use (the fallback fills their list).
+    Dataset<Row> users = in.events().where(col(Columns.EVENT_DATE).leq(lit(Date.valueOf(p.date()))))
+        .select(Columns.USER_ID).distinct().persist(StorageLevel.MEMORY_AND_DISK());
     CandidateContext c = new CandidateContext(in, p, eligible, excluded, excludedIndexes, due, users);
 
     Dataset<Row> all = in.items().sparkSession().createDataFrame(Collections.emptyList(), CandidateSource.SCHEMA);
@@ -117,6 +130,11 @@ public final class CandidatePool implements AutoCloseable {
     Broadcast<Map<String, float[]>> vectors =
         jsc.broadcast(SparkListAssembler.vectorsById(in.embeddings().select(Columns.ITEM_ID, "vector").collectAsList()));
     return new CandidatePool(in, p, c, pool, history, beliefs, vectors);
+  }
+
+  /** {@code user_id} of every user the pool serves (every user with an event up to D). */
+  public Dataset<Row> users() {
+    return context.users();
   }
 
   /** The model version the lists name. */
@@ -165,8 +183,43 @@ public final class CandidatePool implements AutoCloseable {
             col(Blend.COMPONENTS), lit(Date.valueOf(params.date())).as(Columns.RUN_DATE), lit(in.modelVersion()).as(Columns.MODEL_VERSION));
   }
 
+  /**
+   * The list of a customer with no history, under user id {@value #NEW_CUSTOMER}: the best {@code k} fallback
+   * items, with the fallback reason, columns as {@link #lists}. Empty when {@code p} weights the fallback 0.
+   */
+  public Dataset<Row> newCustomerList(ListParams p) {
+    Dataset<Row> empty = lists(p).limit(0);
+    if (p.weights().getOrDefault(Source.FALLBACK.id(), 0.0) <= 0) {
+      return empty;
+    }
+    // At most k rows reach the driver.
+    List<Row> top = FallbackCandidates.top(context).join(context.eligible(), Columns.ITEM_ID)
+        .orderBy(col(Columns.SCORE).desc(), col(Columns.ITEM_ID)).limit(p.assembly().k())
+        .select(Columns.ITEM_ID, Columns.SCORE, Columns.TITLE, Columns.CATEGORY).collectAsList();
+    List<Row> rows = new ArrayList<>();
+    Date date = Date.valueOf(params.date());
+    for (int i = 0; i < top.size(); i++) {
+      Row r = top.get(i);
+      rows.add(RowFactory.create(NEW_CUSTOMER, i + 1, r.getString(0), r.getDouble(1), Source.FALLBACK.id(),
+          Source.FALLBACK.reason(null, false, r.getString(3), r.getString(2)), List.of(), 1.0,
+          Map.of(Source.FALLBACK.id(), 1.0), date, in.modelVersion()));
+    }
+    return empty.sparkSession().createDataFrame(rows, empty.schema());
+  }
+
+  /**
+   * {@link #lists(ListParams, Dataset)} for {@code users}, where a user the pool has no list for (a customer not
+   * known at D) gets the {@link #newCustomerList}: what serving shows them. Columns {@code user_id, item_id, rank}.
+   */
+  public Dataset<Row> listsAsServed(ListParams p, Dataset<Row> users) {
+    Dataset<Row> own = lists(p, users).select(Columns.USER_ID, Columns.ITEM_ID, Columns.RANK);
+    Dataset<Row> unknown = users.select(Columns.USER_ID).distinct().join(own.select(Columns.USER_ID), new String[] {Columns.USER_ID}, "left_anti");
+    return own.unionByName(unknown.crossJoin(newCustomerList(p).select(Columns.ITEM_ID, Columns.RANK)));
+  }
+
   @Override
   public void close() {
+    context.users().unpersist();
     pool.unpersist();
     history.unpersist();
     context.eligible().unpersist();

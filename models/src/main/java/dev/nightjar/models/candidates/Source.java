@@ -67,6 +67,22 @@ public enum Source {
     public String reason(String anchorTitle, boolean anchorPurchased, String category, String title) {
       return itemItemReason(anchorTitle, anchorPurchased);
     }
+  },
+  /**
+   * The shop's trending items offered to every known user with a weight far below the others', so that it only
+   * fills the slots a user's models leave empty: every known user gets a full list, a user with no history one of
+   * popular items (and {@link CandidatePool#newCustomerList} is that list for customers not known yet).
+   */
+  FALLBACK("fallback", 0.01, List.of(0.0, 0.01)) {
+    @Override
+    public String reason(String anchorTitle, boolean anchorPurchased, String category, String title) {
+      return category == null ? "popular with shoppers right now" : "popular in " + category + " right now";
+    }
+
+    @Override
+    public boolean namesHistoryItem() {
+      return false;
+    }
   };
 
   private final String id;

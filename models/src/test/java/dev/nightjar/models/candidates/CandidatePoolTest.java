@@ -120,12 +120,50 @@ class CandidatePoolTest extends SparkTestBase {
   void excludeSeenLeavesOutEverySeenItemButTheDueRepurchase() {
     try (CandidatePool pool = CandidatePool.build(inputs(), params(true))) {
       Dataset<Row> all = pool.candidates();
-      assertEquals(List.of("u1 i3 repurchase", "u1 i4 als", "u1 i4 content", "u1 i4 cooccurrence", "u1 i4 ease", "u1 i4 trending",
-              "u2 i3 als", "u2 i3 content", "u2 i3 cooccurrence", "u2 i3 ease"),
+      assertEquals(List.of("u1 i3 repurchase", "u1 i4 als", "u1 i4 content", "u1 i4 cooccurrence", "u1 i4 ease", "u1 i4 fallback",
+              "u1 i4 trending", "u2 i3 als", "u2 i3 content", "u2 i3 cooccurrence", "u2 i3 ease"),
           all.select("user_id", "item_id", "source").collectAsList().stream()
               .map(r -> r.getString(0) + " " + r.getString(1) + " " + r.getString(2)).sorted().toList(),
-          "u1 saw i1-i3, u2 i1, i2, i4; the repurchase source offers u1's due i3 all the same");
+          "u1 saw i1-i3, u2 i1, i2, i4; the repurchase source offers u1's due i3 all the same; i3 is not trending (bought"
+              + " 12 days ago), so the fallback has nothing for u2");
       assertTrue(Arrays.asList(all.columns()).containsAll(List.of("user_id", "item_id", "source", "score", "anchor_item_id")));
+    }
+  }
+
+  /**
+   * u3 arrived on D with one view: known, but in no model (no factors, profile or interactions). The fallback gives
+   * them a full list of the week's items; a customer not known at all gets the same kind of list under {@code *}.
+   */
+  @Test
+  void aKnownUserOutsideEveryModelGetsAFullFallbackListAndNewCustomersTheShopsList() {
+    CandidateInputs base = inputs();
+    Dataset<Row> events = base.events().unionByName(sql("SELECT 'u3' AS user_id, 'i4' AS item_id, 'view' AS event_type,"
+        + " CAST('2026-10-31 09:00:00' AS TIMESTAMP) AS event_time, DATE'2026-10-31' AS event_date, CAST(NULL AS DOUBLE) AS value_num"));
+    CandidateInputs withU3 = new CandidateInputs(base.userFactors(), base.itemFactors(), base.interactions(), base.items(), events,
+        base.embeddings(), base.profiles(), base.interests(), base.userIndex(), base.itemIndex(), base.modelVersion());
+    ListParams lists = new ListParams(Map.of("als", 0.5, "content", 0.2, "fallback", 0.01),
+        new SparkListAssembler.Settings(3, 1.0, 35, List.of(), 10, 42L));
+    try (CandidatePool pool = CandidatePool.build(withU3, params(false))) {
+      assertEquals(List.of("u1", "u2", "u3"), column(pool.users(), "user_id"), "every user with an event up to D is served");
+      Dataset<Row> u3 = pool.lists(lists, sql("SELECT 'u3' AS user_id"));
+      assertEquals(List.of("u3 1 fallback", "u3 2 fallback", "u3 3 fallback"), u3.select("user_id", "rank", "source").collectAsList()
+          .stream().map(r -> r.getString(0) + " " + r.getInt(1) + " " + r.getString(2)).sorted().toList(), "a full list of k");
+      ListParams withTrending = new ListParams(Map.of("als", 0.5, "trending", 0.1, "fallback", 0.01), lists.assembly());
+      assertEquals(3, pool.lists(withTrending, sql("SELECT 'u3' AS user_id")).count(), "trending outweighs the fallback, k all the same");
+      assertEquals(List.of("i1", "i2", "i4"), column(u3, "item_id"), "the week's eligible items (i3 was bought 12 days ago)");
+      assertTrue(u3.collectAsList().stream().allMatch(r -> r.<String>getAs("reason").startsWith("popular in ")),
+          "the fallback's reason names the category");
+
+      Dataset<Row> newcomer = pool.newCustomerList(lists);
+      assertEquals(List.of(CandidatePool.NEW_CUSTOMER), column(newcomer, "user_id"));
+      assertEquals(List.of("1", "2", "3"), column(newcomer, "rank"));
+      assertEquals(List.of("i1", "i2", "i4"), column(newcomer, "item_id"));
+      assertEquals(0, pool.newCustomerList(new ListParams(Map.of("als", 1.0), lists.assembly())).count(),
+          "no fallback weight, no new-customer list");
+
+      Dataset<Row> served = pool.listsAsServed(lists, sql("SELECT * FROM VALUES ('u2'), ('u9') AS t(user_id)"));
+      assertEquals(List.of("u2", "u9"), column(served, "user_id"), "a customer unknown at D is served the new-customer list");
+      assertEquals(column(newcomer, "item_id"), column(served.where("user_id = 'u9'"), "item_id"));
     }
   }
 }

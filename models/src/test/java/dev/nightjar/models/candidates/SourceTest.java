@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class SourceTest {
   @Test
   void idsAreUniqueAndLookUpTheirSource() {
-    assertEquals(List.of("als", "content", "trending", "repurchase", "cooccurrence", "ease"), Source.ids());
+    assertEquals(List.of("als", "content", "trending", "repurchase", "cooccurrence", "ease", "fallback"), Source.ids());
     for (Source s : Source.values()) {
       assertSame(s, Source.of(s.id()));
       assertTrue(Source.isSource(s.id()));
@@ -29,5 +29,12 @@ class SourceTest {
     assertEquals("popular in Garden this week", Source.TRENDING.reason("Tent", true, "Garden", "Rake"));
     assertEquals("time to reorder Coffee", Source.REPURCHASE.reason(null, false, "Pantry", "Coffee"));
     assertFalse(Source.TRENDING.namesHistoryItem());
+    assertEquals("popular in Garden right now", Source.FALLBACK.reason(null, false, "Garden", "Rake"));
+    assertFalse(Source.FALLBACK.namesHistoryItem());
+    for (Source s : Source.values()) {
+      if (s != Source.FALLBACK) {
+        assertTrue(Source.FALLBACK.defaultWeight() * 10 <= s.defaultWeight(), s + ": fallback must only fill, never outweigh " + s);
+      }
+    }
   }
 }

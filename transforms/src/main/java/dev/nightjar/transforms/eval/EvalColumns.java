@@ -41,6 +41,7 @@ public final class EvalColumns {
   // slice names
   public static final String SLICE_ALL = "all";
   public static final String SLICE_COLD_ITEMS = "cold_items";
+  public static final String SLICE_WARM_USERS = "warm_users";
   public static final String SLICE_NEW_USERS = "new_users";
   public static final String SLICE_LIGHT_USERS = "light_users";
   public static final String SLICE_HEAVY_USERS = "heavy_users";

@@ -14,6 +14,8 @@ import org.apache.spark.sql.Row;
  * <ul>
  *   <li>{@code all}: every truth pair;
  *   <li>{@code cold_items}: truth pairs whose item has no train row at all (for any user);
+ *   <li>{@code warm_users}: truth pairs of users with at least one train row ({@code n(u) > 0}), the
+ *       users most published protocols evaluate;
  *   <li>{@code new_users}: truth pairs of users with {@code n(u) ≤ newUserMaxTrainInteractions};
  *   <li>{@code light_users}: truth pairs of users with {@code n(u) <} the median of {@code n} over the
  *       users with at least one train row (Spark's {@code median}: the mean of the two middle values
@@ -66,6 +68,7 @@ public final class Slices {
             explode(
                 array(
                     lit(EvalColumns.SLICE_ALL),
+                    when(col(N).gt(0), lit(EvalColumns.SLICE_WARM_USERS)),
                     when(col(SEEN_ITEM).isNull(), lit(EvalColumns.SLICE_COLD_ITEMS)),
                     when(col(N).leq(newUserMaxTrainInteractions), lit(EvalColumns.SLICE_NEW_USERS)),
                     when(col(N).lt(col(MEDIAN)), lit(EvalColumns.SLICE_LIGHT_USERS)),

@@ -30,11 +30,13 @@ class SlicesTest extends SparkTestBase {
             "[cold_items,a,v]", "[cold_items,e,u]", // v and u have no train row
             "[heavy_users,a,v]", // a: 4 ≥ 2.5 (d is heavy too but has no test item)
             "[light_users,b,z]", "[light_users,c,y]", "[light_users,e,u]", "[light_users,e,x]",
-            "[new_users,c,y]", "[new_users,e,u]", "[new_users,e,x]"), // c: 1 ≤ 1, e: 0
+            "[new_users,c,y]", "[new_users,e,u]", "[new_users,e,x]", // c: 1 ≤ 1, e: 0
+            "[warm_users,a,v]", "[warm_users,b,z]", "[warm_users,c,y]"), // e has no train row
         sortedRows(sliced));
     assertEquals(
         List.of("[all,a]", "[all,b]", "[all,c]", "[all,e]", "[cold_items,a]", "[cold_items,e]", "[heavy_users,a]",
-            "[light_users,b]", "[light_users,c]", "[light_users,e]", "[new_users,c]", "[new_users,e]"),
+            "[light_users,b]", "[light_users,c]", "[light_users,e]", "[new_users,c]", "[new_users,e]", "[warm_users,a]",
+            "[warm_users,b]", "[warm_users,c]"),
         sortedRows(Slices.users(sliced)));
     assertThrows(IllegalArgumentException.class, () -> Slices.truth(split(), -1));
   }
@@ -45,7 +47,8 @@ class SlicesTest extends SparkTestBase {
     Dataset<Row> metrics = RankingMetrics.computeBySlice(recs, Slices.truth(split(), 1), new int[] {2});
     List<String> hitRates = sortedRows(metrics.where("metric = 'hit_rate'").select("slice", "value"));
     assertEquals(
-        List.of("[all,0.5]", "[cold_items,1.0]", "[heavy_users,1.0]", "[light_users,0.3333333333333333]", "[new_users,0.5]"),
+        List.of("[all,0.5]", "[cold_items,1.0]", "[heavy_users,1.0]", "[light_users,0.3333333333333333]", "[new_users,0.5]",
+            "[warm_users,0.3333333333333333]"),
         hitRates);
   }
 }
