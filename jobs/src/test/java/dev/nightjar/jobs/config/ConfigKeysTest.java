@@ -53,8 +53,8 @@ class ConfigKeysTest {
     NightjarConfig defaults = NightjarConfig.defaults();
     RecommendSettings recommend = defaults.recommend();
     assertEquals(RecommendSettings.defaults(), recommend);
-    assertEquals(Source.ids(), List.of("als", "content", "trending", "repurchase", "cooccurrence", "ease"));
-    assertEquals(Map.of("als", 0.5, "content", 0.2, "trending", 0.1, "repurchase", 0.6, "cooccurrence", 0.5, "ease", 1.0),
+    assertEquals(Source.ids(), List.of("als", "content", "trending", "repurchase", "cooccurrence", "ease", "fallback"));
+    assertEquals(Map.of("als", 0.5, "content", 0.2, "trending", 0.1, "repurchase", 0.6, "cooccurrence", 0.5, "ease", 1.0, "fallback", 0.01),
         recommend.weights(), "the production blend weights");
     for (Source s : Source.values()) {
       assertEquals(s.defaultWeight(), recommend.weights().get(s.id()), s.id());
