@@ -169,8 +169,8 @@ public final class Lakehouse {
     String hadoop = VersionInfo.getVersion();
     String jar = switch (scheme) {
       case "s3a" -> "the hadoop-aws jar and its AWS SDK bundle (spark-submit --packages org.apache.hadoop:hadoop-aws:" + hadoop + ")";
-      case "s3", "s3n" -> "nothing for '" + scheme + "': Hadoop reads S3 through s3a; write s3a://… (with --packages org.apache.hadoop:hadoop-aws:"
-          + hadoop + ")";
+      case "s3", "s3n" -> "the hadoop-aws jar and write s3a://… instead: Hadoop reads S3 through s3a (spark-submit --packages "
+          + "org.apache.hadoop:hadoop-aws:" + hadoop + ")";
       case "abfs", "abfss", "wasb", "wasbs" -> "the hadoop-azure jar (spark-submit --packages org.apache.hadoop:hadoop-azure:" + hadoop + ")";
       case "gs" -> "the Google Cloud Storage connector (com.google.cloud.bigdataoss:gcs-connector, shaded, with --jars or --packages)";
       default -> "the jar of a Hadoop FileSystem for it (--jars or --packages), or set spark.hadoop.fs." + scheme + ".impl";
