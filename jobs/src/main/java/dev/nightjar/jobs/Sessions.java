@@ -2,6 +2,7 @@ package dev.nightjar.jobs;
 
 import dev.nightjar.transforms.privacy.Pseudonyms;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -24,6 +25,7 @@ public final class Sessions {
   /** Spark's cap on the text of one plan (default: unbounded); see {@link #open}. */
   public static final String MAX_PLAN_STRING_KEY = "spark.sql.maxPlanStringLength";
   public static final String DEFAULT_MAX_PLAN_STRING_LENGTH = "200000";
+  private static final String SPARK_HADOOP_PREFIX = "spark.hadoop.";
 
   private Sessions() {}
 
@@ -45,6 +47,26 @@ public final class Sessions {
     SparkConf submitted = new SparkConf();
     String master = sparkSettings.getOrDefault("spark.master", submitted.get("spark.master", "local[*]"));
     return master.startsWith("local");
+  }
+
+  /**
+   * The Hadoop configuration a session opened with these settings would have, without opening one: Hadoop's
+   * defaults plus every {@code spark.hadoop.*} setting (from spark-submit, then the config) with its prefix removed,
+   * as Spark applies them. Enough to find the FileSystem of a lakehouse URI before the session starts.
+   */
+  public static Configuration hadoopConfiguration(Map<String, String> sparkSettings) {
+    Configuration conf = new Configuration();
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    for (scala.Tuple2<String, String> kv : new SparkConf().getAll()) {
+      settings.put(kv._1(), kv._2());
+    }
+    settings.putAll(sparkSettings);
+    settings.forEach((key, value) -> {
+      if (key.startsWith(SPARK_HADOOP_PREFIX)) {
+        conf.set(key.substring(SPARK_HADOOP_PREFIX.length()), value);
+      }
+    });
+    return conf;
   }
 
   public static SparkSession open(String appName, Map<String, String> sparkSettings) {

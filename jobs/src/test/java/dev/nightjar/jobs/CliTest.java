@@ -67,8 +67,19 @@ public class CliTest {
     Path missing = dir.resolve("nowhere");
     Run r = run("report", "--date", "2026-10-31", "--lakehouse", missing.toString());
     assertEquals(2, r.exitCode(), r.err());
-    assertTrue(r.err().startsWith("nightjar report: no lakehouse at " + missing), r.err());
+    assertTrue(r.err().startsWith("nightjar report: no lakehouse at file:" + missing), r.err());
     assertFalse(Files.exists(missing), "nothing was created");
+  }
+
+  @Test
+  void aLakehouseSchemeWithoutItsFileSystemFailsBeforeStartingSparkAndCreatesNothing() {
+    for (String command : List.of("nightly", "report")) {
+      Run r = run(command, "--date", "2026-10-31", "--lakehouse", "s3a://bucket/nightjar");
+      assertEquals(2, r.exitCode(), r.err());
+      assertTrue(r.err().startsWith("nightjar " + command + ": no Hadoop FileSystem for scheme 's3a'"), r.err());
+      assertTrue(r.err().contains("hadoop-aws"), r.err());
+    }
+    assertFalse(Files.exists(Path.of("s3a:")), "no local folder named after the scheme");
   }
 
   /** The Airflow DAG's rendered spark-submit arguments parse as real commands, with the logical date. */

@@ -30,7 +30,7 @@ class EvaluateTimingMeasurement extends SparkTestBase {
     List<Row> rows = EvaluateStage.evaluate(ctx, SmallNight.D, Map.of()).rows();
     double seconds = (System.nanoTime() - start) / 1e9;
     StringBuilder out = new StringBuilder(String.format(java.util.Locale.ROOT, "evaluate_seconds=%.1f%n", seconds));
-    Path experiments = lake.root().resolve(Lakehouse.EXPERIMENTS_DIR);
+    Path experiments = lake.localRoot().resolve(Lakehouse.EXPERIMENTS_DIR);
     try (Stream<Path> logs = Files.walk(experiments)) {
       for (Path log : logs.filter(p -> p.getFileName().toString().equals("_delta_log")).sorted().toList()) {
         long clones = DeltaTable.forPath(spark(), log.getParent().toString()).history()

@@ -115,7 +115,7 @@ class NotebooksTest extends SparkTestBase {
       assertEquals(expected, duck.get(table), table + ": DuckDB via the manifest vs Spark (rows per partition, partition column type)");
     }
     long parquetFilesOfMetrics;
-    try (Stream<Path> files = Files.walk(lake.root().resolve(Tables.METRICS))) {
+    try (Stream<Path> files = Files.walk(lake.localRoot().resolve(Tables.METRICS))) {
       parquetFilesOfMetrics = files.filter(f -> f.toString().endsWith(".parquet")).count();
     }
     assertTrue(parquetFilesOfMetrics > lake.read(Tables.METRICS).inputFiles().length,
@@ -197,7 +197,7 @@ class NotebooksTest extends SparkTestBase {
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).directory(NOTEBOOKS.toFile()).redirectErrorStream(true);
     if (lake != null) {
-      pb.environment().put("NIGHTJAR_LAKEHOUSE", lake.root().toString());
+      pb.environment().put("NIGHTJAR_LAKEHOUSE", lake.localRoot().toString());
     }
     pb.environment().put("MPLCONFIGDIR", tempDir.resolve("mplconfig").toString());
     Path log = Files.createTempFile(tempDir, "python", ".log");

@@ -52,7 +52,7 @@ class PublishGateTest extends SparkTestBase {
     List<String> night1 = sortedRows(lake.read(Tables.PUBLISHED_RECOMMENDATIONS));
     assertFalse(night1.isEmpty());
     assertEquals(sortedRows(lake.read(Tables.RECOMMENDATIONS).where("run_date = DATE'" + D1 + "'")), night1);
-    assertTrue(Files.isDirectory(lake.root().resolve(Tables.PUBLISHED_RECOMMENDATIONS).resolve("_symlink_format_manifest")),
+    assertTrue(Files.isDirectory(lake.localRoot().resolve(Tables.PUBLISHED_RECOMMENDATIONS).resolve("_symlink_format_manifest")),
         "the served table keeps a symlink manifest for DuckDB/Trino/Athena");
 
     Pipeline.nightly(degraded, D2); // no new events: the models are retrained on the same history, the lists from trending alone

@@ -2,6 +2,7 @@ package dev.nightjar.jobs.cli;
 
 import dev.nightjar.jobs.Sessions;
 import dev.nightjar.jobs.config.NightjarConfig;
+import dev.nightjar.jobs.lake.LakeFiles;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.stages.StageContext;
 import java.io.IOException;
@@ -18,11 +19,13 @@ import picocli.CommandLine.Option;
 public final class CommonOptions {
   @Option(
       names = "--lakehouse",
-      paramLabel = "PATH",
+      paramLabel = "URI",
       defaultValue = "${env:NIGHTJAR_LAKEHOUSE:-lakehouse}",
-      description = "Root folder of the Delta tables (default: ${DEFAULT-VALUE}; env NIGHTJAR_LAKEHOUSE).")
-  Path lakehouse;
+      description = "Root of the Delta tables: a local folder or a URI such as s3a://bucket/nightjar, abfss://…, gs://…, "
+          + "hdfs://… (its Hadoop FileSystem must be on the classpath; default: ${DEFAULT-VALUE}; env NIGHTJAR_LAKEHOUSE).")
+  String lakehouse;
 
+  /** A local file: the command line's own input, read before the session starts. */
   @Option(
       names = "--conf",
       paramLabel = "FILE",
@@ -45,9 +48,13 @@ public final class CommonOptions {
           + "(--conf and --set) is saved there for `evaluate --experiments NAME`.")
   String experiment;
 
-  /** The lakehouse root given (--lakehouse), absolute; experiments live under it and share its local key. */
-  public Path productionLakehouse() {
-    return lakehouse.toAbsolutePath().normalize();
+  /**
+   * The lakehouse root given (--lakehouse), qualified ({@code file:/abs/lakehouse} for a folder); experiments live
+   * under it and share its local key. Needs no session: a scheme without a Hadoop FileSystem fails here, naming
+   * the jar to add, before anything starts or is created.
+   */
+  public org.apache.hadoop.fs.Path productionLakehouse(NightjarConfig config) {
+    return Lakehouse.rootOf(lakehouse, Sessions.hadoopConfiguration(config.spark()));
   }
 
   public NightjarConfig config() {
@@ -59,12 +66,11 @@ public final class CommonOptions {
 
   /** The configuration saved by the last run of experiment {@code name} under {@code lakehouse}. */
   public static NightjarConfig experimentConfig(Lakehouse lakehouse, String name) {
-    Path file = lakehouse.experiment(name).root().resolve(EXPERIMENT_CONFIG);
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("experiment '" + name + "' has no " + file
-          + ": run a stage or `nightly` with --experiment " + name + " first");
-    }
-    return NightjarConfig.load(file, List.of());
+    Lakehouse experiment = lakehouse.experiment(name);
+    org.apache.hadoop.fs.Path file = experiment.file(EXPERIMENT_CONFIG);
+    String text = LakeFiles.readString(experiment.fileSystem(), file).orElseThrow(() -> new IllegalArgumentException(
+        "experiment '" + name + "' has no " + file + ": run a stage or `nightly` with --experiment " + name + " first"));
+    return NightjarConfig.parse(text, file.toString());
   }
 
   private void saveExperimentConfig(Lakehouse lake) {
@@ -74,20 +80,20 @@ public final class CommonOptions {
       if (conf != null) {
         lines.addAll(Files.readAllLines(conf));
       }
-      lines.addAll(overrides);
-      Files.createDirectories(lake.root());
-      Files.write(lake.root().resolve(EXPERIMENT_CONFIG), lines);
     } catch (IOException e) {
-      throw new UncheckedIOException("could not save the experiment's configuration under " + lake.root(), e);
+      throw new UncheckedIOException("could not read --conf " + conf, e);
     }
+    lines.addAll(overrides);
+    LakeFiles.writeString(lake.fileSystem(), lake.file(EXPERIMENT_CONFIG), String.join("\n", lines) + "\n");
   }
 
   /** Loads the config, opens the session, runs {@code body}, and stops the session whatever happens. */
   public <T> T withContext(String appName, Function<StageContext, T> body) {
     NightjarConfig config = config();
+    org.apache.hadoop.fs.Path root = productionLakehouse(config);
     SparkSession spark = Sessions.open(appName, config.spark());
     try {
-      Lakehouse lake = new Lakehouse(spark, lakehouse);
+      Lakehouse lake = new Lakehouse(spark, root.toString());
       if (experiment != null) {
         lake = lake.experiment(experiment);
         saveExperimentConfig(lake);

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.*;
 
 import dev.nightjar.jobs.demo.PlantedTruth;
 import dev.nightjar.jobs.demo.SyntheticShop;
+import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
 import dev.nightjar.jobs.privacy.PseudonymKey;
@@ -53,7 +54,9 @@ public final class DemoCommand implements Callable<Integer> {
     SyntheticShop.Params params =
         new SyntheticShop.Params(base.users(), base.items(), base.days(), base.lastDay(), seed, base.categories(),
             base.malformedShare(), base.bots(), base.coldStartItems(), base.eventsPerUserPerDay());
-    Path dataDir = common.lakehouse.toAbsolutePath().resolve("_demo_input");
+    // The generated shop is local CSV files that an embedded run imports: the demo needs a local lakehouse.
+    Path lake = Lakehouse.localFolder(common.productionLakehouse(common.config()));
+    Path dataDir = lake.resolve("_demo_input");
     PrintStream out = System.out;
     out.printf("Nightjar demo (%s): generating a synthetic shop into %s%n", scale, dataDir);
     SyntheticShop.Summary shop = new SyntheticShop(params).generate(dataDir);
@@ -79,7 +82,6 @@ public final class DemoCommand implements Callable<Integer> {
           truth.lift(), truth.rows());
       return shownUser;
     });
-    Path lake = common.lakehouse.toAbsolutePath();
     out.printf("%nThe Delta tables are under %s (one folder per table). Query them with Spark SQL, e.g.:%n", lake);
     out.printf("  bin/nightjar sql --lakehouse %s \"SELECT reason, count(*) AS n FROM quarantine GROUP BY reason ORDER BY n DESC\"%n", lake);
     out.printf("  bin/nightjar pseudonym --lakehouse %s %s    # the user_id the tables key %s by%n", lake, exampleUser[0], exampleUser[0]);

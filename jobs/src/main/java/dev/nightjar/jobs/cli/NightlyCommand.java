@@ -22,7 +22,7 @@ public final class NightlyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    java.nio.file.Path[] html = new java.nio.file.Path[1];
+    org.apache.hadoop.fs.Path[] html = new org.apache.hadoop.fs.Path[1];
     List<RunReport> reports = common.withContext("nightjar nightly " + date, ctx -> {
       List<RunReport> done = Pipeline.nightly(ctx, date);
       html[0] = dev.nightjar.jobs.report.RunHtmlReport.write(ctx.lake(), date);

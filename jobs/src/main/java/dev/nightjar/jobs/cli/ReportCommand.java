@@ -1,10 +1,15 @@
 package dev.nightjar.jobs.cli;
 
+import dev.nightjar.jobs.Sessions;
+import dev.nightjar.jobs.config.NightjarConfig;
+import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.report.RunHtmlReport;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,12 +28,25 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!Files.isDirectory(common.lakehouse)) {
-      throw new IllegalArgumentException("no lakehouse at " + common.lakehouse.toAbsolutePath()
+    NightjarConfig config = common.config();
+    Path root = common.productionLakehouse(config);
+    if (!isFolder(root, config)) {
+      throw new IllegalArgumentException("no lakehouse at " + root
           + " — give --lakehouse (env NIGHTJAR_LAKEHOUSE), or run `bin/nightjar nightly --date " + date + "` first");
     }
     Path html = common.withContext("nightjar report " + date, ctx -> RunHtmlReport.write(ctx.lake(), date));
     System.out.println(html);
     return 0;
+  }
+
+  /** Whether {@code root} is a folder, asked before Spark starts. */
+  private static boolean isFolder(Path root, NightjarConfig config) {
+    try {
+      return Lakehouse.fileSystem(root, Sessions.hadoopConfiguration(config.spark())).getFileStatus(root).isDirectory();
+    } catch (FileNotFoundException e) {
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot look at the lakehouse " + root, e);
+    }
   }
 }

@@ -64,21 +64,29 @@ public final class ConfigReader {
 
   /** Loads the file (when given, may be null), then applies the overrides ({@code key=value}) in order. */
   public static ConfigReader load(Path file, List<String> overrides) {
-    Map<String, String> values = new LinkedHashMap<>();
-    String origin = "defaults";
-    if (file != null) {
-      if (!Files.isRegularFile(file)) {
-        throw new ConfigException("config file " + file + " does not exist (given with --conf)");
-      }
-      Properties props = new Properties();
-      try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-        props.load(in);
-      } catch (IOException e) {
-        throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-      }
-      props.stringPropertyNames().stream().sorted().forEach(k -> values.put(k, props.getProperty(k).trim()));
-      origin = file.toString();
+    if (file == null) {
+      return withOverrides(new LinkedHashMap<>(), "defaults", overrides);
     }
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException("config file " + file + " does not exist (given with --conf)");
+    }
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      return load(in, file.toString(), overrides);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** Loads {@code .properties} text read from {@code origin} (named in messages), then applies the overrides. */
+  public static ConfigReader load(Reader in, String origin, List<String> overrides) throws IOException {
+    Properties props = new Properties();
+    props.load(in);
+    Map<String, String> values = new LinkedHashMap<>();
+    props.stringPropertyNames().stream().sorted().forEach(k -> values.put(k, props.getProperty(k).trim()));
+    return withOverrides(values, origin, overrides);
+  }
+
+  private static ConfigReader withOverrides(Map<String, String> values, String origin, List<String> overrides) {
     for (String override : overrides) {
       int eq = override.indexOf('=');
       if (eq <= 0) {

@@ -68,7 +68,22 @@ public record NightjarConfig(
 
   /** Reads {@code file} (may be null) and the {@code key=value} overrides; fails on unknown or invalid keys. */
   public static NightjarConfig load(Path file, List<String> overrides) {
-    ConfigReader r = ConfigReader.load(file, overrides);
+    return read(ConfigReader.load(file, overrides));
+  }
+
+  /**
+   * Reads {@code .properties} text kept elsewhere than a local file (an experiment's settings in the lakehouse);
+   * {@code origin} names it in messages. Fails on unknown or invalid keys.
+   */
+  public static NightjarConfig parse(String properties, String origin) {
+    try {
+      return read(ConfigReader.load(new java.io.StringReader(properties), origin, List.of()));
+    } catch (java.io.IOException e) {
+      throw new ConfigException("cannot read the settings in " + origin + ": " + e.getMessage());
+    }
+  }
+
+  private static NightjarConfig read(ConfigReader r) {
     NightjarConfig config = r.read();
     r.requireAllKnown();
     return config;

@@ -3,14 +3,19 @@ package dev.nightjar.jobs.lake;
 import static org.apache.spark.sql.functions.col;
 
 import io.delta.tables.DeltaTable;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
+import org.apache.hadoop.util.VersionInfo;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
@@ -26,8 +31,15 @@ import org.slf4j.LoggerFactory;
  * to rerun: replace one partition ({@code replaceWhere}), insert rows whose key is new
  * ({@code MERGE}), upsert by key ({@code MERGE}), and full overwrite of small derived tables.
  *
+ * <p><b>The root is a URI.</b> {@code s3a://bucket/nightjar}, {@code abfss://c@account.dfs.core.windows.net/nightjar},
+ * {@code gs://bucket/nightjar}, {@code hdfs://nn/nightjar} or {@code file:/data/nightjar}; a bare path is a local
+ * folder ({@code lakehouse} → {@code file:/home/me/lakehouse}). Every table, marker file and listing goes through
+ * the root's Hadoop {@link FileSystem} (with the session's Hadoop configuration) and Delta, never through
+ * {@code java.nio.file}, so the same code runs embedded on a laptop and under {@code spark-submit} against object
+ * storage. A scheme no FileSystem on the classpath serves fails at once ({@link #rootOf}).
+ *
  * <pre>{@code
- * Lakehouse lake = new Lakehouse(spark, Path.of("lakehouse"));
+ * Lakehouse lake = new Lakehouse(spark, "s3a://bucket/nightjar");   // or new Lakehouse(spark, Path.of("lakehouse"))
  * long v = lake.version(Tables.EVENTS);
  * Dataset<Row> events = lake.readAt(Tables.EVENTS, v);
  * lake.replaceWhere(Tables.INTERACTIONS, rows, "run_date = DATE'2026-10-31'", "run_date");
@@ -60,7 +72,11 @@ public final class Lakehouse {
   public static final String EXPERIMENTS_DIR = "experiments";
   private static final java.util.regex.Pattern EXPERIMENT_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
+  /** The scheme of local roots, which {@link #localRoot()} answers for. */
+  public static final String LOCAL_SCHEME = "file";
+
   private final SparkSession spark;
+  /** Qualified: always with a scheme ({@code file:/abs/lakehouse}, {@code s3a://bucket/nightjar}). */
   private final Path root;
   /** Where tables this lakehouse has not written yet are read from; null for a production lakehouse. */
   private final Lakehouse base;
@@ -69,13 +85,23 @@ public final class Lakehouse {
   /** Whether the first write to a table only the base has clones it (experiments) or starts a fresh one (workspaces). */
   private final boolean cloneOnWrite;
 
-  public Lakehouse(SparkSession spark, Path root) {
-    this(spark, root, null, Map.of(), true);
+  /**
+   * The lakehouse at {@code root}: a URI ({@code s3a://bucket/nightjar}, {@code file:/data/lake}) or a bare local path.
+   *
+   * @throws IllegalArgumentException when no Hadoop FileSystem serves the root's scheme (see {@link #rootOf})
+   */
+  public Lakehouse(SparkSession spark, String root) {
+    this(spark, rootOf(root, spark.sparkContext().hadoopConfiguration()), null, Map.of(), true);
+  }
+
+  /** The lakehouse in a local folder (tests, embedded runs): {@code new Lakehouse(spark, Path.of("lakehouse"))}. */
+  public Lakehouse(SparkSession spark, java.nio.file.Path root) {
+    this(spark, localPath(root), null, Map.of(), true);
   }
 
   private Lakehouse(SparkSession spark, Path root, Lakehouse base, Map<String, Long> pins, boolean cloneOnWrite) {
     this.spark = spark;
-    this.root = root.toAbsolutePath().normalize();
+    this.root = root;
     this.base = base;
     this.pins = Map.copyOf(pins);
     this.cloneOnWrite = cloneOnWrite;
@@ -95,6 +121,67 @@ public final class Lakehouse {
   /** The versions this lakehouse is pinned at (empty unless made by {@link #pinnedAt}). */
   public Map<String, Long> pins() {
     return pins;
+  }
+
+  /**
+   * The qualified root for {@code given}, as {@code --lakehouse} takes it: a URI with a scheme stays as it is
+   * ({@code s3a://bucket/nightjar}); a bare path, or a {@code file:} URI, becomes an absolute local {@code file:} path
+   * ({@code lakehouse} → {@code file:/home/me/lakehouse}).
+   *
+   * <pre>{@code
+   * Path root = Lakehouse.rootOf("s3a://bucket/nightjar", spark.sparkContext().hadoopConfiguration());
+   * }</pre>
+   *
+   * @throws IllegalArgumentException when no Hadoop FileSystem on the classpath (or in {@code conf}'s
+   *     {@code fs.<scheme>.impl}) serves the scheme, naming the scheme and the jar that adds it; nothing is created
+   */
+  public static Path rootOf(String given, Configuration conf) {
+    if (given == null || given.isBlank()) {
+      throw new IllegalArgumentException("the lakehouse root is empty: give --lakehouse (a folder or a URI such as s3a://bucket/nightjar)");
+    }
+    Path path;
+    try {
+      path = new Path(given.strip());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("the lakehouse root '" + given + "' is not a path or URI: " + e.getMessage(), e);
+    }
+    String scheme = path.toUri().getScheme();
+    if (scheme == null || scheme.equals(LOCAL_SCHEME)) {
+      return localPath(java.nio.file.Path.of(path.toUri().getPath()));
+    }
+    try {
+      FileSystem.getFileSystemClass(scheme, conf);
+    } catch (UnsupportedFileSystemException e) {
+      throw new IllegalArgumentException(missingFileSystem(given, scheme, "none is registered"), e);
+    } catch (RuntimeException e) {
+      // Hadoop's defaults name some classes (fs.s3a.impl = S3AFileSystem) whose jar may be missing.
+      if (e.getCause() instanceof ClassNotFoundException missing) {
+        throw new IllegalArgumentException(missingFileSystem(given, scheme, missing.getMessage()), e);
+      }
+      throw e;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot look up the Hadoop FileSystem of " + given, e);
+    }
+    return path;
+  }
+
+  private static String missingFileSystem(String given, String scheme, String why) {
+    String hadoop = VersionInfo.getVersion();
+    String jar = switch (scheme) {
+      case "s3a" -> "the hadoop-aws jar and its AWS SDK bundle (spark-submit --packages org.apache.hadoop:hadoop-aws:" + hadoop + ")";
+      case "s3", "s3n" -> "the hadoop-aws jar and write s3a://… instead: Hadoop reads S3 through s3a (spark-submit --packages "
+          + "org.apache.hadoop:hadoop-aws:" + hadoop + ")";
+      case "abfs", "abfss", "wasb", "wasbs" -> "the hadoop-azure jar (spark-submit --packages org.apache.hadoop:hadoop-azure:" + hadoop + ")";
+      case "gs" -> "the Google Cloud Storage connector (com.google.cloud.bigdataoss:gcs-connector, shaded, with --jars or --packages)";
+      default -> "the jar of a Hadoop FileSystem for it (--jars or --packages), or set spark.hadoop.fs." + scheme + ".impl";
+    };
+    return "no Hadoop FileSystem for scheme '" + scheme + "' (--lakehouse " + given + ") on the classpath (" + why + "): add "
+        + jar + ". Nothing was created.";
+  }
+
+  /** {@code folder} as an absolute, normalized {@code file:} path. */
+  private static Path localPath(java.nio.file.Path folder) {
+    return new Path(LOCAL_SCHEME, null, folder.toAbsolutePath().normalize().toString());
   }
 
   /** The root of the production lakehouse under any experiments: where an embedded run keeps its key. */
@@ -125,7 +212,7 @@ public final class Lakehouse {
       throw new IllegalArgumentException(
           "experiment name '" + name + "' is not allowed: use 1-64 letters, digits, '_', '-' or '.', starting with a letter or digit");
     }
-    return new Lakehouse(spark, root.resolve(EXPERIMENTS_DIR).resolve(name), this, Map.of(), clone);
+    return new Lakehouse(spark, new Path(new Path(root, EXPERIMENTS_DIR), name), this, Map.of(), clone);
   }
 
   /**
@@ -136,12 +223,10 @@ public final class Lakehouse {
     if (base == null) {
       throw new IllegalStateException("clearExperiment() is for experiments only; " + root + " is a production lakehouse");
     }
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
+    try {
+      FileSystem fs = fileSystem();
+      if (fs.exists(root) && !fs.delete(root, true)) {
+        throw new IOException("the file system refused to delete it");
       }
     } catch (IOException e) {
       throw new UncheckedIOException("could not clear the experiment folder " + root, e);
@@ -153,8 +238,54 @@ public final class Lakehouse {
     return base != null;
   }
 
+  /** The qualified root: {@code file:/abs/lakehouse}, {@code s3a://bucket/nightjar}, … */
   public Path root() {
     return root;
+  }
+
+  /**
+   * The root as a local folder, for what is local by nature (tests, the demo's generated input).
+   *
+   * @throws IllegalStateException when the root is not a {@code file:} URI
+   */
+  public java.nio.file.Path localRoot() {
+    return localFolder(root);
+  }
+
+  /**
+   * {@code root} ({@link #rootOf}) as a local folder.
+   *
+   * @throws IllegalStateException when it is not a {@code file:} URI
+   */
+  public static java.nio.file.Path localFolder(Path root) {
+    if (!LOCAL_SCHEME.equals(root.toUri().getScheme())) {
+      throw new IllegalStateException("the lakehouse " + root + " is not a local folder (file:): this needs a local --lakehouse");
+    }
+    return java.nio.file.Path.of(root.toUri());
+  }
+
+  /**
+   * The Hadoop FileSystem of the root, with the session's Hadoop configuration: for the files Nightjar keeps beside
+   * its tables (markers, reports, experiment settings, see {@link LakeFiles}). On a local disk it is the raw local
+   * file system, which writes no {@code .crc} side files.
+   */
+  public FileSystem fileSystem() {
+    return fileSystem(root, spark.sparkContext().hadoopConfiguration());
+  }
+
+  /** {@code path}'s FileSystem (the raw one for local paths, see {@link #fileSystem()}). */
+  public static FileSystem fileSystem(Path path, Configuration conf) {
+    try {
+      FileSystem fs = path.getFileSystem(conf);
+      return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the file system of " + path, e);
+    }
+  }
+
+  /** {@code name} (a file or folder name, or a relative path such as {@code reports/x.html}) under this lakehouse's root. */
+  public Path file(String name) {
+    return new Path(root, name);
   }
 
   public SparkSession spark() {
@@ -163,11 +294,21 @@ public final class Lakehouse {
 
   /** The folder this lakehouse writes {@code table} to (under its own root). */
   public String path(String table) {
-    return root.resolve(table).toString();
+    return file(table).toString();
   }
 
   private boolean ownsTable(String table) {
-    return Files.isDirectory(root.resolve(table).resolve("_delta_log"));
+    return hasDeltaLog(fileSystem(), file(table));
+  }
+
+  private static boolean hasDeltaLog(FileSystem fs, Path folder) {
+    try {
+      return fs.getFileStatus(new Path(folder, "_delta_log")).isDirectory();
+    } catch (FileNotFoundException e) {
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot look for the Delta log of " + folder, e);
+    }
   }
 
   /** The folder {@code table} is read from: this lakehouse's own, else the base's. */
@@ -221,7 +362,7 @@ public final class Lakehouse {
       return;
     }
     String source = base.readPath(table);
-    LOG.info("Experiment {}: shallow-cloning {} from {}", root.getFileName(), table, source);
+    LOG.info("Experiment {}: shallow-cloning {} from {}", root.getName(), table, source);
     spark.sql("CREATE TABLE delta.`" + path(table) + "` SHALLOW CLONE delta.`" + source + "`");
   }
 
@@ -348,12 +489,17 @@ public final class Lakehouse {
   /** Names of the Delta tables this lakehouse reads (its own and, in an experiment, the base's). */
   public List<String> tableNames() {
     java.util.SortedSet<String> names = new java.util.TreeSet<>(base == null ? List.of() : base.tableNames());
-    if (Files.isDirectory(root)) {
-      try (Stream<Path> children = Files.list(root)) {
-        children.filter(p -> Files.isDirectory(p.resolve("_delta_log"))).forEach(p -> names.add(p.getFileName().toString()));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+    FileSystem fs = fileSystem();
+    try {
+      if (fs.exists(root)) {
+        for (FileStatus child : fs.listStatus(root)) {
+          if (child.isDirectory() && hasDeltaLog(fs, child.getPath())) {
+            names.add(child.getPath().getName());
+          }
+        }
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the tables under " + root, e);
     }
     return List.copyOf(names);
   }

@@ -40,8 +40,8 @@ public final class PseudonymCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     NightjarConfig config = common.config();
-    byte[] key = PseudonymKey.load(
-        System.getenv(), config.privacy().pseudonymKeyFile(), Sessions.embedded(config.spark()), common.productionLakehouse());
+    byte[] key = PseudonymKey.load(System.getenv(), config.privacy().pseudonymKeyFile(), Sessions.embedded(config.spark()),
+        common.productionLakehouse(config), Sessions.hadoopConfiguration(config.spark()));
     PrintWriter out = spec.commandLine().getOut();
     for (String id : userIds) {
       String trimmed = id.strip();

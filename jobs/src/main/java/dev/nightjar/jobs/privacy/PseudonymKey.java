@@ -1,16 +1,11 @@
 package dev.nightjar.jobs.privacy;
 
 import dev.nightjar.jobs.config.ConfigException;
+import dev.nightjar.jobs.lake.Lakehouse;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -18,6 +13,14 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsAction;
+import org.apache.hadoop.fs.permission.FsPermission;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +37,13 @@ import org.slf4j.LoggerFactory;
  *       with {@code defaultMode: 0440} and an {@code fsGroup}), otherwise loading fails;
  *   <li>embedded runs only: {@code <lakehouse>/}{@value #LOCAL_KEY_DIR}{@code /}{@value
  *       #LOCAL_KEY_FILE}, created on first use with {@value #GENERATED_KEY_BYTES} random bytes and
- *       owner-only permissions, and reused afterwards.
+ *       owner-only permissions, and reused afterwards. It is kept through the lakehouse's Hadoop file
+ *       system, wherever the lakehouse is; permissions are checked where the file system has them
+ *       ({@code file:}, {@code hdfs:}), not on object stores.
  * </ol>
+ *
+ * The secret file is a local file of the driver (a mounted secret); it is read through Hadoop's local
+ * file system so that both files pass the same checks.
  *
  * A cluster run without a key fails, naming both variables. The key is never read from the
  * repository or the {@code conf/} files, and never logged: logs show only its {@link
@@ -43,7 +51,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * boolean embedded = spark.sparkContext().isLocal();
- * byte[] key = PseudonymKey.load(System.getenv(), config.pseudonymKeyFile(), embedded, lakehouseRoot);
+ * Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+ * byte[] key = PseudonymKey.load(System.getenv(), config.pseudonymKeyFile(), embedded, lake.productionRoot(), hadoop);
  * }</pre>
  */
 public final class PseudonymKey {
@@ -69,9 +78,11 @@ public final class PseudonymKey {
   /** File name of the embedded runs' generated key. */
   public static final String LOCAL_KEY_FILE = "pseudonym.key";
 
-  private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+  private static final FsPermission OWNER_ONLY_FILE = new FsPermission((short) 0600);
   private static final String FINGERPRINT_LABEL = "nightjar-pseudonym-key-fingerprint:";
-  private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+  private static final FsPermission OWNER_ONLY_DIR = new FsPermission((short) 0700);
+  /** File systems whose permissions restrict who reads a file; object stores' are made up and not checked. */
+  private static final Set<String> PERMISSION_SCHEMES = Set.of(Lakehouse.LOCAL_SCHEME, "hdfs");
 
   /**
    * The key bytes, from the first source that has one (see the class comment).
@@ -80,14 +91,16 @@ public final class PseudonymKey {
    * @param secretFile the key file named in the job's config, if any; it takes precedence over
    *     {@value #ENV_KEY_FILE}
    * @param embedded true for a local-master run, the only kind allowed to generate a key
-   * @param lakehouseRoot the lakehouse folder, where an embedded run keeps its generated key
+   * @param lakehouseRoot the qualified lakehouse root ({@link Lakehouse#productionRoot()}), where an embedded run
+   *     keeps its generated key
+   * @param hadoop the Hadoop configuration of the lakehouse's file system (the session's)
    * @throws ConfigException when no key is found on a cluster run, or a key is malformed, too short,
    *     or kept in a file others can read
    */
-  public static byte[] load(
-      Map<String, String> env, Optional<Path> secretFile, boolean embedded, Path lakehouseRoot) {
+  public static byte[] load(Map<String, String> env, Optional<java.nio.file.Path> secretFile, boolean embedded,
+      Path lakehouseRoot, Configuration hadoop) {
     String fromEnv = env.get(ENV_KEY);
-    Optional<Path> file = secretFile.or(() -> Optional.ofNullable(env.get(ENV_KEY_FILE)).map(Path::of));
+    Optional<java.nio.file.Path> file = secretFile.or(() -> Optional.ofNullable(env.get(ENV_KEY_FILE)).map(java.nio.file.Path::of));
     if (fromEnv != null) {
       if (file.isPresent()) {
         LOG.warn("both {} and a key file ({}) are set; using {}", ENV_KEY, file.get(), ENV_KEY);
@@ -96,7 +109,8 @@ public final class PseudonymKey {
     }
     if (file.isPresent()) {
       String what = secretFile.isPresent() ? "key file " + file.get() : ENV_KEY_FILE + " file " + file.get();
-      return loaded(readKeyFile(file.get(), what), what);
+      Path local = new Path(file.get().toAbsolutePath().toUri());
+      return loaded(readKeyFile(Lakehouse.fileSystem(local, hadoop), local, what), what);
     }
     if (!embedded) {
       throw new ConfigException(
@@ -110,12 +124,12 @@ public final class PseudonymKey {
               + "serving, and changing it changes every pseudonym.");
     }
     Path local = localKeyPath(lakehouseRoot);
-    return loaded(localKey(local), "local key file " + local);
+    return loaded(localKey(Lakehouse.fileSystem(local, hadoop), local), "local key file " + local);
   }
 
   /** Where an embedded run keeps its generated key: {@code <lakehouse>/_secrets/pseudonym.key}. */
   public static Path localKeyPath(Path lakehouseRoot) {
-    return lakehouseRoot.resolve(LOCAL_KEY_DIR).resolve(LOCAL_KEY_FILE);
+    return new Path(new Path(lakehouseRoot, LOCAL_KEY_DIR), LOCAL_KEY_FILE);
   }
 
   /**
@@ -163,83 +177,88 @@ public final class PseudonymKey {
     return key;
   }
 
-  private static byte[] readKeyFile(Path file, String what) {
-    if (!Files.isRegularFile(file)) {
+  private static byte[] readKeyFile(FileSystem fs, Path file, String what) {
+    FileStatus status;
+    try {
+      status = fs.getFileStatus(file);
+    } catch (FileNotFoundException e) {
+      status = null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the " + what, e);
+    }
+    if (status == null || !status.isFile()) {
       throw new ConfigException("the " + what + " does not exist or is not a regular file");
     }
-    checkNotShared(file, what);
-    try {
-      return parse(Files.readString(file, StandardCharsets.US_ASCII), what);
+    checkNotShared(status, what);
+    try (var in = fs.open(file)) {
+      return parse(new String(in.readAllBytes(), StandardCharsets.US_ASCII), what);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the " + what, e);
     }
   }
 
   /** Refuses a key file that users other than the owner (and its group) can read or write. */
-  private static void checkNotShared(Path file, String what) {
-    PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-    if (view == null) {
-      LOG.warn("cannot check who may read the {}: its file system has no POSIX permissions", what);
+  private static void checkNotShared(FileStatus status, String what) {
+    Path file = status.getPath();
+    if (!PERMISSION_SCHEMES.contains(file.toUri().getScheme())) {
+      LOG.warn("cannot check who may read the {}: its file system has no real permissions", what);
       return;
     }
-    Set<PosixFilePermission> permissions;
-    try {
-      permissions = view.readAttributes().permissions();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the permissions of the " + what, e);
-    }
-    if (permissions.contains(PosixFilePermission.OTHERS_READ)
-        || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+    FsPermission permission = status.getPermission();
+    FsAction others = permission.getOtherAction();
+    if (others.implies(FsAction.READ) || others.implies(FsAction.WRITE)) {
+      String chmod = Lakehouse.LOCAL_SCHEME.equals(file.toUri().getScheme())
+          ? "chmod 600 " + file.toUri().getPath()
+          : "hdfs dfs -chmod 600 " + file;
       throw new ConfigException(
           "the "
               + what
               + " is accessible to all users (permissions "
-              + PosixFilePermissions.toString(permissions)
-              + "); restrict it to its owner: chmod 600 "
-              + file
+              + permission
+              + "); restrict it to its owner: "
+              + chmod
               + " (Kubernetes: defaultMode 0400 on the secret volume)");
     }
   }
 
-  /** The embedded runs' key: read when present, otherwise generated once with owner-only access. */
-  private static byte[] localKey(Path file) {
+  /**
+   * The embedded runs' key: read when present, otherwise generated once with owner-only access. The new key is
+   * written to a hidden file first and renamed into place unless another run created the key meanwhile (then that
+   * one is used).
+   */
+  private static byte[] localKey(FileSystem fs, Path file) {
     String what = "local key file " + file;
-    if (Files.exists(file)) {
-      return readKeyFile(file, what);
-    }
-    byte[] key = new byte[GENERATED_KEY_BYTES];
-    new SecureRandom().nextBytes(key);
-    Path dir = file.getParent();
-    boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
     try {
-      Files.createDirectories(dir.getParent());
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectory(dir, ownerOnly(posix, OWNER_ONLY_DIR));
+      if (fs.exists(file)) {
+        return readKeyFile(fs, file, what);
       }
-      Path tmp = Files.createTempFile(dir, LOCAL_KEY_FILE, ".tmp", ownerOnly(posix, OWNER_ONLY_FILE));
+      byte[] key = new byte[GENERATED_KEY_BYTES];
+      new SecureRandom().nextBytes(key);
+      Path dir = file.getParent();
+      if (!fs.exists(dir) && !fs.mkdirs(dir, OWNER_ONLY_DIR)) {
+        throw new IOException("could not create " + dir);
+      }
+      Path tmp = new Path(dir, "." + LOCAL_KEY_FILE + "." + UUID.randomUUID() + ".tmp");
       try {
-        Files.writeString(tmp, HexFormat.of().formatHex(key) + "\n", StandardCharsets.US_ASCII);
-        Files.move(tmp, file);
-      } catch (FileAlreadyExistsException raced) {
-        return readKeyFile(file, what);
+        try (FSDataOutputStream out = fs.create(tmp, OWNER_ONLY_FILE, false, 4096, fs.getDefaultReplication(tmp),
+            fs.getDefaultBlockSize(tmp), null)) {
+          out.write((HexFormat.of().formatHex(key) + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        if (fs.exists(file) || !fs.rename(tmp, file)) {
+          return readKeyFile(fs, file, what);
+        }
       } finally {
-        Files.deleteIfExists(tmp);
+        fs.delete(tmp, false);
       }
+      LOG.warn(
+          "generated a new pseudonym key in {} for embedded runs; keep it: deleting it changes every "
+              + "pseudonym. Cluster runs need {} or {} instead",
+          file,
+          ENV_KEY,
+          ENV_KEY_FILE);
+      return key;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the " + what, e);
     }
-    LOG.warn(
-        "generated a new pseudonym key in {} for embedded runs; keep it: deleting it changes every "
-            + "pseudonym. Cluster runs need {} or {} instead",
-        file,
-        ENV_KEY,
-        ENV_KEY_FILE);
-    return key;
-  }
-
-  private static FileAttribute<?>[] ownerOnly(boolean posix, Set<PosixFilePermission> permissions) {
-    return posix
-        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
-        : new FileAttribute<?>[0];
   }
 }

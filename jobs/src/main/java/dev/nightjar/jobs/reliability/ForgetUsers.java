@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * row holds the pseudonym, never the raw id. See docs/reliability.md for what stays behind.
  *
  * <pre>{@code
- * byte[] key = PseudonymKey.load(System.getenv(), Optional.empty(), spark.sparkContext().isLocal(), lake.root());
+ * byte[] key = ctx.pseudonymKey(); // PseudonymKey.load with the context's config, session and lakehouse
  * ForgetUsers.Result r = ForgetUsers.run(ctx, List.of("U042", "U108"), key, Instant.now());
  * r.rowsRemoved(); // {events=31, interactions=12, ...}
  * }</pre>

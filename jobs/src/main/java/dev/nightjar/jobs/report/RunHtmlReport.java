@@ -8,18 +8,13 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import dev.nightjar.jobs.lake.LakeFiles;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.RunReport;
 import dev.nightjar.jobs.lake.Tables;
 import dev.nightjar.jobs.stages.Pipeline;
 import dev.nightjar.transforms.Columns;
 import dev.nightjar.transforms.eval.EvalColumns;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -31,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -71,10 +67,13 @@ public final class RunHtmlReport {
 
   /** Where the report of {@code date} lives. */
   public static Path file(Lakehouse lake, LocalDate date) {
-    return lake.root().resolve(FOLDER).resolve("nightjar-" + date + ".html");
+    return lake.file(FOLDER + "/nightjar-" + date + ".html");
   }
 
-  /** Renders the report of {@code date} from the tables as they are now and writes it (atomically); returns its path. */
+  /**
+   * Renders the report of {@code date} from the tables as they are now and writes it (atomically, through the
+   * lakehouse's file system); returns its path.
+   */
   public static Path write(Lakehouse lake, LocalDate date) {
     if (System.getProperty("java.awt.headless") == null) {
       System.setProperty("java.awt.headless", "true");
@@ -84,12 +83,7 @@ public final class RunHtmlReport {
     String html;
     try {
       html = render(lake, date);
-      Files.createDirectories(target.getParent());
-      Path tmp = Files.createTempFile(target.getParent(), ".nightjar-" + date, ".html.tmp");
-      Files.writeString(tmp, html, StandardCharsets.UTF_8);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the report " + target, e);
+      LakeFiles.writeString(lake.fileSystem(), target, html);
     } finally {
       lake.spark().sparkContext().clearJobGroup();
     }

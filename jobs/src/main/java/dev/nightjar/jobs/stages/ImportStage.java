@@ -53,7 +53,10 @@ public final class ImportStage {
 
   private ImportStage() {}
 
-  /** Imports generic CSV files (either may be null). {@code importedAt} stamps the arrival time of the rows. */
+  /**
+   * Imports generic CSV files (either may be null). {@code importedAt} stamps the arrival time of the rows. The files
+   * are local input given on the command line (an embedded import), unlike the lakehouse, which may be a URI.
+   */
   public static RunReport importCsv(StageContext ctx, Path eventsFile, Path itemsFile, Instant importedAt) {
     Lakehouse lake = ctx.lake();
     RunReport report = RunReport.of(NAME_CSV, LocalDate.ofInstant(importedAt, ZoneOffset.UTC));

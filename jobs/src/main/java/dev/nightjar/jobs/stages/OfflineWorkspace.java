@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.nightjar.jobs.config.NightjarConfig;
+import dev.nightjar.jobs.lake.LakeFiles;
 import dev.nightjar.jobs.lake.Lakehouse;
 import dev.nightjar.jobs.lake.Tables;
 import dev.nightjar.transforms.Columns;
@@ -11,12 +12,11 @@ import dev.nightjar.transforms.eval.EvalColumns;
 import dev.nightjar.transforms.eval.Slices;
 import dev.nightjar.transforms.eval.Split;
 import dev.nightjar.transforms.eval.SplitProtocol;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -133,14 +133,14 @@ final class OfflineWorkspace implements AutoCloseable {
    */
   Lakehouse prepare(StageContext ctx, String name, List<Stage> stages, Optional<String> fingerprint) {
     Lakehouse work = ctx.lake().workspace(name);
-    Path stamp = work.root().resolve(PREPARED_FILE);
+    Path stamp = work.file(PREPARED_FILE);
     if (fingerprint.isPresent()) {
       try {
-        if (Files.exists(stamp) && Files.readString(stamp).equals(fingerprint.get())) {
+        if (LakeFiles.readString(work.fileSystem(), stamp).equals(fingerprint)) {
           LOG.info("Workspace {}: reusing its models, trained on the same events, items, model settings and code", work.root());
           return work;
         }
-      } catch (IOException e) {
+      } catch (UncheckedIOException e) {
         LOG.warn("Workspace {}: could not read {} ({}); retraining", work.root(), stamp, e.toString());
       }
     }
@@ -159,8 +159,8 @@ final class OfflineWorkspace implements AutoCloseable {
     }
     if (fingerprint.isPresent()) {
       try {
-        Files.writeString(stamp, fingerprint.get());
-      } catch (IOException e) {
+        LakeFiles.writeString(work.fileSystem(), stamp, fingerprint.get());
+      } catch (UncheckedIOException e) {
         LOG.warn("Workspace {}: could not write {} ({}); the next run will retrain", work.root(), stamp, e.toString());
       }
     }

@@ -59,7 +59,7 @@ public record StageContext(SparkSession spark, Lakehouse lake, NightjarConfig co
    * one fails. Loaded on each call (a small file read); logs only the fingerprint.
    */
   public byte[] pseudonymKey() {
-    return PseudonymKey.load(
-        System.getenv(), config.privacy().pseudonymKeyFile(), spark.sparkContext().isLocal(), lake.productionRoot());
+    return PseudonymKey.load(System.getenv(), config.privacy().pseudonymKeyFile(), spark.sparkContext().isLocal(),
+        lake.productionRoot(), spark.sparkContext().hadoopConfiguration());
   }
 }

@@ -33,9 +33,9 @@ class ExperimentLakehouseTest extends SparkTestBase {
     assertEquals(productionRows, sortedRows(production.read("scores")));
     assertEquals(List.of("[2026-10-30,a,1.0]", "[2026-10-31,c,3.0]"), sortedRows(trial.read("scores")),
         "the experiment sees production's other partition and its own write");
-    assertTrue(trial.root().startsWith(production.root().resolve(Lakehouse.EXPERIMENTS_DIR)));
-    assertTrue(java.nio.file.Files.isDirectory(trial.root().resolve("scores").resolve("_delta_log")));
-    assertFalse(java.nio.file.Files.exists(trial.root().resolve("other")), "tables it only reads are not cloned");
+    assertTrue(trial.localRoot().startsWith(production.localRoot().resolve(Lakehouse.EXPERIMENTS_DIR)));
+    assertTrue(java.nio.file.Files.isDirectory(trial.localRoot().resolve("scores").resolve("_delta_log")));
+    assertFalse(java.nio.file.Files.exists(trial.localRoot().resolve("other")), "tables it only reads are not cloned");
     assertEquals(List.of("other", "scores"), trial.tableNames());
   }
 

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,8 +27,19 @@ class PseudonymKeyTest {
 
   @TempDir Path dir;
 
-  private Path lakehouse() {
-    return dir.resolve("lakehouse");
+  private static final Configuration HADOOP = new Configuration();
+
+  /** The lakehouse root as Nightjar holds it: a {@code file:} URI. */
+  private org.apache.hadoop.fs.Path lakehouse() {
+    return root(dir.resolve("lakehouse"));
+  }
+
+  private static org.apache.hadoop.fs.Path root(Path folder) {
+    return new org.apache.hadoop.fs.Path(folder.toUri());
+  }
+
+  private static Path local(org.apache.hadoop.fs.Path path) {
+    return Path.of(path.toUri());
   }
 
   private Path keyFile(String name, String content, String permissions) throws IOException {
@@ -40,7 +52,7 @@ class PseudonymKeyTest {
   @Test
   void envVariableHoldsHexInEitherCaseWithWhitespace() {
     Map<String, String> env = Map.of(PseudonymKey.ENV_KEY, "  " + KEY_HEX.toUpperCase() + "\n");
-    assertArrayEquals(KEY, PseudonymKey.load(env, Optional.empty(), false, lakehouse()));
+    assertArrayEquals(KEY, PseudonymKey.load(env, Optional.empty(), false, lakehouse(), HADOOP));
   }
 
   @Test
@@ -48,8 +60,8 @@ class PseudonymKeyTest {
     Path worldReadable = keyFile("shared.key", OTHER_HEX, "rw-r--r--");
     Map<String, String> env =
         Map.of(PseudonymKey.ENV_KEY, KEY_HEX, PseudonymKey.ENV_KEY_FILE, worldReadable.toString());
-    assertArrayEquals(KEY, PseudonymKey.load(env, Optional.of(worldReadable), true, lakehouse()));
-    assertFalse(Files.exists(PseudonymKey.localKeyPath(lakehouse())), "no local key when one is given");
+    assertArrayEquals(KEY, PseudonymKey.load(env, Optional.of(worldReadable), true, lakehouse(), HADOOP));
+    assertFalse(Files.exists(local(PseudonymKey.localKeyPath(lakehouse()))), "no local key when one is given");
   }
 
   @Test
@@ -57,7 +69,7 @@ class PseudonymKeyTest {
     ConfigException notHex =
         assertThrows(
             ConfigException.class,
-            () -> PseudonymKey.load(Map.of(PseudonymKey.ENV_KEY, "zz-secret-zz"), Optional.empty(), true, lakehouse()));
+            () -> PseudonymKey.load(Map.of(PseudonymKey.ENV_KEY, "zz-secret-zz"), Optional.empty(), true, lakehouse(), HADOOP));
     assertTrue(notHex.getMessage().contains(PseudonymKey.ENV_KEY), notHex.getMessage());
     assertTrue(notHex.getMessage().contains("not hex"), notHex.getMessage());
     assertFalse(notHex.getMessage().contains("secret"), "the value must not be echoed");
@@ -65,13 +77,13 @@ class PseudonymKeyTest {
     ConfigException shortKey =
         assertThrows(
             ConfigException.class,
-            () -> PseudonymKey.load(Map.of(PseudonymKey.ENV_KEY, "ab".repeat(16 + 15)), Optional.empty(), true, lakehouse()));
+            () -> PseudonymKey.load(Map.of(PseudonymKey.ENV_KEY, "ab".repeat(16 + 15)), Optional.empty(), true, lakehouse(), HADOOP));
     assertTrue(shortKey.getMessage().contains("is 31 bytes; at least 32"), shortKey.getMessage());
 
     ConfigException empty =
         assertThrows(
             ConfigException.class,
-            () -> PseudonymKey.load(Map.of(PseudonymKey.ENV_KEY, " "), Optional.empty(), true, lakehouse()));
+            () -> PseudonymKey.load(Map.of(PseudonymKey.ENV_KEY, " "), Optional.empty(), true, lakehouse(), HADOOP));
     assertTrue(empty.getMessage().contains("is 0 bytes"), empty.getMessage());
   }
 
@@ -80,14 +92,14 @@ class PseudonymKeyTest {
     Path configured = keyFile("configured.key", KEY_HEX + "\n", "rw-------");
     Path fromEnv = keyFile("env.key", OTHER_HEX, "rw-------");
     Map<String, String> env = Map.of(PseudonymKey.ENV_KEY_FILE, fromEnv.toString());
-    assertArrayEquals(KEY, PseudonymKey.load(env, Optional.of(configured), false, lakehouse()));
+    assertArrayEquals(KEY, PseudonymKey.load(env, Optional.of(configured), false, lakehouse(), HADOOP));
   }
 
   @Test
   void envFileVariableIsReadAndGroupReadableFilesAreAccepted() throws IOException {
     Path file = keyFile("group.key", KEY_HEX, "r--r-----");
     Map<String, String> env = Map.of(PseudonymKey.ENV_KEY_FILE, file.toString());
-    assertArrayEquals(KEY, PseudonymKey.load(env, Optional.empty(), false, lakehouse()));
+    assertArrayEquals(KEY, PseudonymKey.load(env, Optional.empty(), false, lakehouse(), HADOOP));
   }
 
   @Test
@@ -96,7 +108,7 @@ class PseudonymKeyTest {
       Path file = keyFile("open-" + permissions.hashCode() + ".key", KEY_HEX, permissions);
       ConfigException e =
           assertThrows(
-              ConfigException.class, () -> PseudonymKey.load(Map.of(), Optional.of(file), false, lakehouse()));
+              ConfigException.class, () -> PseudonymKey.load(Map.of(), Optional.of(file), false, lakehouse(), HADOOP));
       assertTrue(e.getMessage().contains("accessible to all users (permissions " + permissions + ")"), e.getMessage());
       assertTrue(e.getMessage().contains("chmod 600 " + file), e.getMessage());
     }
@@ -110,7 +122,7 @@ class PseudonymKeyTest {
             ConfigException.class,
             () ->
                 PseudonymKey.load(
-                    Map.of(PseudonymKey.ENV_KEY_FILE, missing.toString()), Optional.empty(), true, lakehouse()));
+                    Map.of(PseudonymKey.ENV_KEY_FILE, missing.toString()), Optional.empty(), true, lakehouse(), HADOOP));
     assertTrue(e.getMessage().contains(PseudonymKey.ENV_KEY_FILE + " file " + missing), e.getMessage());
     assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
   }
@@ -119,17 +131,17 @@ class PseudonymKeyTest {
   void clusterRunWithoutAKeyFailsNamingBothVariables() {
     ConfigException e =
         assertThrows(
-            ConfigException.class, () -> PseudonymKey.load(Map.of(), Optional.empty(), false, lakehouse()));
+            ConfigException.class, () -> PseudonymKey.load(Map.of(), Optional.empty(), false, lakehouse(), HADOOP));
     assertTrue(e.getMessage().contains(PseudonymKey.ENV_KEY + " "), e.getMessage());
     assertTrue(e.getMessage().contains(PseudonymKey.ENV_KEY_FILE), e.getMessage());
-    assertFalse(Files.exists(lakehouse()), "a cluster run generates nothing");
+    assertFalse(Files.exists(local(lakehouse())), "a cluster run generates nothing");
   }
 
   @Test
   void embeddedRunGeneratesAnOwnerOnlyKeyOnceAndReusesIt() throws IOException {
-    byte[] first = PseudonymKey.load(Map.of(), Optional.empty(), true, lakehouse());
-    Path file = PseudonymKey.localKeyPath(lakehouse());
-    assertEquals(lakehouse().resolve("_secrets").resolve("pseudonym.key"), file);
+    byte[] first = PseudonymKey.load(Map.of(), Optional.empty(), true, lakehouse(), HADOOP);
+    Path file = local(PseudonymKey.localKeyPath(lakehouse()));
+    assertEquals(dir.resolve("lakehouse").resolve("_secrets").resolve("pseudonym.key"), file);
     assertEquals(PseudonymKey.GENERATED_KEY_BYTES, first.length);
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
@@ -138,21 +150,21 @@ class PseudonymKeyTest {
       assertEquals(1, entries.count(), "no temporary file left behind");
     }
 
-    byte[] again = PseudonymKey.load(Map.of(), Optional.empty(), true, lakehouse());
+    byte[] again = PseudonymKey.load(Map.of(), Optional.empty(), true, lakehouse(), HADOOP);
     assertArrayEquals(first, again);
-    byte[] otherLakehouse = PseudonymKey.load(Map.of(), Optional.empty(), true, dir.resolve("other"));
+    byte[] otherLakehouse = PseudonymKey.load(Map.of(), Optional.empty(), true, root(dir.resolve("other")), HADOOP);
     assertFalse(Arrays.equals(first, otherLakehouse), "random per lakehouse");
   }
 
   @Test
   void embeddedRunRefusesALocalKeyOthersCanRead() throws IOException {
-    PseudonymKey.load(Map.of(), Optional.empty(), true, lakehouse());
-    Path file = PseudonymKey.localKeyPath(lakehouse());
+    PseudonymKey.load(Map.of(), Optional.empty(), true, lakehouse(), HADOOP);
+    Path file = local(PseudonymKey.localKeyPath(lakehouse()));
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
     ConfigException e =
         assertThrows(
-            ConfigException.class, () -> PseudonymKey.load(Map.of(), Optional.empty(), true, lakehouse()));
-    assertTrue(e.getMessage().contains("local key file " + file), e.getMessage());
+            ConfigException.class, () -> PseudonymKey.load(Map.of(), Optional.empty(), true, lakehouse(), HADOOP));
+    assertTrue(e.getMessage().contains("local key file " + PseudonymKey.localKeyPath(lakehouse())), e.getMessage());
   }
 
   @Test

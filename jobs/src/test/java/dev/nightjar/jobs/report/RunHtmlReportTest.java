@@ -35,8 +35,8 @@ class RunHtmlReportTest extends SparkTestBase {
     ReportFixtures.writeRunReport(lake, D, 9);
     ReportFixtures.writePublication(lake, D, "published", "gate passed: ndcg@10 within 5% of the previous night");
 
-    Path html = RunHtmlReport.write(lake, D);
-    assertEquals(lake.root().resolve("reports").resolve("nightjar-2026-10-31.html"), html);
+    Path html = Path.of(RunHtmlReport.write(lake, D).toUri());
+    assertEquals(lake.localRoot().resolve("reports").resolve("nightjar-2026-10-31.html"), html);
     String page = Files.readString(html);
 
     List<BufferedImage> charts = charts(page);
@@ -82,7 +82,7 @@ class RunHtmlReportTest extends SparkTestBase {
     assertTrue(page.contains("<td>published</td><td>gate passed: ndcg@10 within 5% of the previous night</td>"));
     assertTrue(page.contains("Serving now: the lists of 2026-10-31 (750 rows in published_recommendations)."));
 
-    assertEquals(page, Files.readString(RunHtmlReport.write(lake, D)), "the same tables give the same page");
+    assertEquals(page, Files.readString(Path.of(RunHtmlReport.write(lake, D).toUri())), "the same tables give the same page");
   }
 
   @Test
@@ -92,7 +92,7 @@ class RunHtmlReportTest extends SparkTestBase {
     ReportFixtures.writeQuarantine(lake, D, List.of("duplicate"), List.of(2));
     ReportFixtures.writeRunReport(lake, D, 2);
 
-    String page = Files.readString(RunHtmlReport.write(lake, D));
+    String page = Files.readString(Path.of(RunHtmlReport.write(lake, D).toUri()));
     assertTrue(page.contains("not computed yet: run <code>bin/nightjar evaluate --date 2026-10-31</code>"), page);
     assertTrue(page.contains("not computed yet: run <code>bin/nightjar publish --date 2026-10-31</code>"), page);
     assertEquals(2, charts(page).size(), "composition and quarantine only");
@@ -106,7 +106,7 @@ class RunHtmlReportTest extends SparkTestBase {
     ReportFixtures.writeMetrics(lake, D.minusDays(1), 0);
     ReportFixtures.writeMetrics(lake, D.plusDays(1), 2); // a later night is not shown in D's report
 
-    String page = Files.readString(RunHtmlReport.write(lake, D));
+    String page = Files.readString(Path.of(RunHtmlReport.write(lake, D).toUri()));
     assertEquals(2, charts(page).size(), "trend (one night) and frontier");
     assertTrue(page.contains("no metrics for 2026-10-31 yet"), page);
     assertTrue(page.contains("showing the latest night with metrics, 2026-10-30"));
@@ -116,8 +116,8 @@ class RunHtmlReportTest extends SparkTestBase {
   @Test
   void anEmptyLakehouseRendersNotesOnly() throws Exception {
     Lakehouse lake = new Lakehouse(spark(), tempDir.resolve("empty"));
-    Files.createDirectories(lake.root());
-    String page = Files.readString(RunHtmlReport.write(lake, D));
+    Files.createDirectories(lake.localRoot());
+    String page = Files.readString(Path.of(RunHtmlReport.write(lake, D).toUri()));
     assertEquals(0, charts(page).size());
     for (String command : List.of("nightly", "publish", "evaluate", "recommend", "ingest")) {
       assertTrue(page.contains("run <code>bin/nightjar " + command + " --date 2026-10-31</code>"), command);
