@@ -234,20 +234,19 @@ public final class EvaluateStage {
     StageContext workCtx = new StageContext(ctx.spark(), work, ctx.config());
     EvaluateSettings s = ctx.config().evaluate();
     int k = s.maxK();
-    List<Row> rows = new ArrayList<>();
+    Map<String, Dataset<Row>> scored = new LinkedHashMap<>();
     Map<String, RecommendSettings> lists = new LinkedHashMap<>();
     for (String variant : variants) {
       switch (variant) {
-        case Baselines.POPULAR -> rows.addAll(scorer.score(variant, Baselines.popular(work.read(Tables.EVENTS), work.read(Tables.ITEMS), k), date, plan.name()));
-        case Baselines.ITEM_KNN -> rows.addAll(scorer.score(variant,
-            Baselines.itemKnn(work.read(Tables.INTERACTIONS).where(col(Columns.RUN_DATE).equalTo(lit(Date.valueOf(plan.trainEnd())))), k),
-            date, plan.name()));
+        case Baselines.POPULAR -> scored.put(variant, Baselines.popular(work.read(Tables.EVENTS), work.read(Tables.ITEMS), k));
+        case Baselines.ITEM_KNN -> scored.put(variant,
+            Baselines.itemKnn(work.read(Tables.INTERACTIONS).where(col(Columns.RUN_DATE).equalTo(lit(Date.valueOf(plan.trainEnd())))), k));
         default -> lists.put(variant, settingsFor(variant, ctx.config().recommend(), s));
       }
     }
     experiments.forEach((name, config) -> lists.put(name, settingsFor("blend", config.recommend(), s)));
     if (lists.isEmpty()) {
-      return rows;
+      return scorer.score(scored, date, plan.name());
     }
     java.util.Set<String> sources = new java.util.TreeSet<>(List.of(Source.ALS.id(), Source.CONTENT.id()));
     lists.values().forEach(settings -> settings.weights().forEach((source, w) -> {
@@ -259,12 +258,10 @@ public final class EvaluateStage {
     try (CandidatePool candidates =
         RecommendStage.candidates(workCtx, plan.trainEnd(), n, sources, true,
             lists.values().stream().anyMatch(settings -> !settings.exploreRanks().isEmpty()), RunReport.of(NAME, plan.trainEnd()))) {
-      for (Map.Entry<String, RecommendSettings> e : lists.entrySet()) {
-        rows.addAll(scorer.score(e.getKey(), candidates.listsAsServed(RecommendStage.listParams(e.getValue()), scorer.evaluatedUsers()),
-            date, plan.name()));
-      }
+      lists.forEach((name, settings) ->
+          scored.put(name, candidates.listsAsServed(RecommendStage.listParams(settings), scorer.evaluatedUsers())));
+      return scorer.score(scored, date, plan.name()); // while the pool is open: the lists are computed from it
     }
-    return rows;
   }
 
   /**
@@ -300,17 +297,56 @@ public final class EvaluateStage {
     return ranks;
   }
 
-  /** Scores lists against the sliced truth: ranking metrics per slice, beyond-accuracy metrics on slice {@code all}. */
+  /**
+   * Scores lists against the sliced truth: ranking metrics per slice, beyond-accuracy metrics on slice {@code all}.
+   * The lists of all the variants given are scored in one pass (a {@code variant} column through the metrics), which
+   * costs about what one variant alone did: on small data the Spark stages, not the rows, are the cost.
+   */
   private record Scorer(StageContext ctx, Dataset<Row> sliced, Dataset<Row> evaluatedUsers, Dataset<Row> train, int[] ks) {
-    List<Row> score(String variant, Dataset<Row> allLists, LocalDate date, String split) {
-      try (JobGroup step = JobGroup.open(ctx.spark(), NAME + "/score", "nightjar evaluate " + date + ": score variant " + variant)) {
-        return scored(variant, allLists, date, split);
+    /** The metric rows of each variant's lists ({@code user_id, item_id, rank}), in the order given. */
+    List<Row> score(Map<String, Dataset<Row>> listsByVariant, LocalDate date, String split) {
+      String names = String.join(", ", listsByVariant.keySet());
+      try (JobGroup step = JobGroup.open(ctx.spark(), NAME + "/score", "nightjar evaluate " + date + ": score " + names)) {
+        long start = System.nanoTime();
+        Dataset<Row> all = null;
+        for (Map.Entry<String, Dataset<Row>> e : listsByVariant.entrySet()) {
+          Dataset<Row> one = e.getValue().select(Columns.USER_ID, Columns.ITEM_ID, Columns.RANK).withColumn(EvalColumns.VARIANT, lit(e.getKey()));
+          all = all == null ? one : all.unionByName(one);
+        }
+        Dataset<Row> lists = all.join(evaluatedUsers, Columns.USER_ID).persist(StorageLevel.MEMORY_AND_DISK());
+        Map<String, Long> listed = new LinkedHashMap<>();
+        lists.groupBy(EvalColumns.VARIANT).count().collectAsList().forEach(r -> listed.put(r.getString(0), r.getLong(1)));
+        LOG.info("Evaluate {}: lists of {} variant(s) ({}) for the evaluated users: {} rows in {} s", date, listsByVariant.size(), names,
+            listed.values().stream().mapToLong(Long::longValue).sum(), String.format("%.1f", (System.nanoTime() - start) / 1e9));
+        List<Row> rows = new ArrayList<>(scored(lists, date, split));
+        for (String variant : listsByVariant.keySet()) {
+          if (!listed.containsKey(variant)) { // no row to carry its name through the metrics: scored alone, as empty lists
+            LOG.warn("Evaluate {}: variant {} has no list for any evaluated user", date, variant);
+            rows.addAll(scored(lists.where(lit(false)).drop(EvalColumns.VARIANT), date, split)
+                .stream().map(r -> withVariant(r, variant)).toList());
+          }
+        }
+        lists.unpersist();
+        Map<String, Integer> order = new LinkedHashMap<>();
+        listsByVariant.keySet().forEach(v -> order.put(v, order.size()));
+        rows.sort(Comparator.comparing((Row r) -> order.get(r.getString(2))).thenComparing(r -> r.getString(3))
+            .thenComparing(r -> r.getString(4)).thenComparing(r -> r.getInt(5)));
+        LOG.info("Evaluate {}: {} scored in {} s", date, names, String.format("%.1f", (System.nanoTime() - start) / 1e9));
+        return rows;
       }
     }
 
-    private List<Row> scored(String variant, Dataset<Row> allLists, LocalDate date, String split) {
-      long start = System.nanoTime();
-      Dataset<Row> lists = allLists.join(evaluatedUsers, Columns.USER_ID).persist(StorageLevel.MEMORY_AND_DISK());
+    private static Row withVariant(Row r, String variant) {
+      Object[] values = new Object[r.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = r.get(i);
+      }
+      values[2] = variant;
+      return new GenericRowWithSchema(values, METRICS_SCHEMA);
+    }
+
+    /** Metric rows of {@code lists} (with a {@code variant} column, or without: then the variant is left null). */
+    private List<Row> scored(Dataset<Row> lists, LocalDate date, String split) {
       Dataset<Row> vectors = ctx.lake().read(Tables.ITEM_EMBEDDINGS).select(col(Columns.ITEM_ID), col("vector").as(EvalColumns.VECTOR));
       Dataset<Row> ranking = RankingMetrics.computeBySlice(lists, sliced, ks);
       Dataset<Row> beyond = BeyondAccuracy.coverage(lists, ctx.lake().read(Tables.ITEMS), ks)
@@ -320,15 +356,13 @@ public final class EvaluateStage {
           .withColumn(EvalColumns.SLICE, lit(EvalColumns.SLICE_ALL));
       List<Row> rows = new ArrayList<>();
       Date runDate = Date.valueOf(date);
+      boolean byVariant = java.util.Arrays.asList(lists.columns()).contains(EvalColumns.VARIANT);
       for (Row r : ranking.unionByName(beyond).collectAsList()) {
         Object value = r.get(r.fieldIndex(EvalColumns.VALUE));
-        rows.add(new GenericRowWithSchema(new Object[] {runDate, split, variant, r.getString(r.fieldIndex(EvalColumns.SLICE)),
-            r.getString(r.fieldIndex(EvalColumns.METRIC)), r.getInt(r.fieldIndex(EvalColumns.K)),
+        rows.add(new GenericRowWithSchema(new Object[] {runDate, split, byVariant ? r.getString(r.fieldIndex(EvalColumns.VARIANT)) : null,
+            r.getString(r.fieldIndex(EvalColumns.SLICE)), r.getString(r.fieldIndex(EvalColumns.METRIC)), r.getInt(r.fieldIndex(EvalColumns.K)),
             value == null ? null : ((Number) value).doubleValue()}, METRICS_SCHEMA));
       }
-      lists.unpersist();
-      rows.sort(Comparator.comparing((Row r) -> r.getString(3)).thenComparing(r -> r.getString(4)).thenComparing(r -> r.getInt(5)));
-      LOG.info("Evaluate {}: variant {} scored in {} s", date, variant, String.format("%.1f", (System.nanoTime() - start) / 1e9));
       return rows;
     }
   }

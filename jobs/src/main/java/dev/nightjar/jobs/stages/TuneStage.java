@@ -228,21 +228,34 @@ public final class TuneStage {
       int n = Math.max(config.recommend().candidatesPerSource(), k);
       try (CandidatePool candidates =
           RecommendStage.candidates(trialCtx, fitEnd, n, sources, true, false, RunReport.of(NAME, fitEnd))) {
+        // Every list setting of this model configuration scored in one pass (a variant per setting): on small data the
+        // Spark stages, not the rows, are the cost, so a batch costs about what one setting alone did.
+        List<Map<String, String>> settings = new ArrayList<>();
+        Dataset<Row> batch = null;
         for (Map<String, String> list : plan.lists()) {
           Map<String, String> params = new TreeMap<>(model);
           params.putAll(list);
           RecommendSettings s = listSettings(TunedParams.overlay(config, params).recommend(), k);
-          Dataset<Row> lists = candidates.listsAsServed(RecommendStage.listParams(s), users);
-          Dataset<Row> perUser = RankingMetrics.perUserBySlice(lists, truth, new int[] {k}).persist(StorageLevel.MEMORY_AND_DISK());
-          Map<String, Double> metrics = new TreeMap<>();
-          for (Row r : RankingMetrics.aggregate(perUser, new int[] {k}).collectAsList()) {
-            Object v = r.getAs(EvalColumns.VALUE);
-            metrics.put(r.<String>getAs(EvalColumns.METRIC) + "@" + k, v == null ? 0.0 : ((Number) v).doubleValue());
-          }
+          Dataset<Row> lists = candidates.listsAsServed(RecommendStage.listParams(s), users)
+              .withColumn(EvalColumns.VARIANT, lit(Integer.toString(settings.size())));
+          batch = batch == null ? lists : batch.unionByName(lists);
+          settings.add(params);
+        }
+        Dataset<Row> perUser = RankingMetrics.perUserBySlice(batch, truth, new int[] {k}).persist(StorageLevel.MEMORY_AND_DISK());
+        Map<String, Map<String, Double>> metricsBySetting = new TreeMap<>();
+        for (Row r : RankingMetrics.aggregate(perUser, new int[] {k}).collectAsList()) {
+          Object v = r.getAs(EvalColumns.VALUE);
+          metricsBySetting.computeIfAbsent(r.getAs(EvalColumns.VARIANT), x -> new TreeMap<>())
+              .put(r.<String>getAs(EvalColumns.METRIC) + "@" + k, v == null ? 0.0 : ((Number) v).doubleValue());
+        }
+        double at = (System.nanoTime() - start) / 1e9;
+        for (int l = 0; l < settings.size(); l++) {
+          Map<String, Double> metrics = metricsBySetting.getOrDefault(Integer.toString(l), Map.of());
           double value = metrics.getOrDefault(t.metric(), 0.0);
           // Per-user values of the configured trial and of the best so far stay cached (one row per validation
           // user each) for the paired noise check of the final choice; the others are dropped.
-          Dataset<Row> values = perUser.select(col(Columns.USER_ID), coalesce(col(t.metricName()), lit(0.0)).cast("double").as(VALUE));
+          Dataset<Row> values = perUser.where(col(EvalColumns.VARIANT).equalTo(Integer.toString(l)))
+              .select(col(Columns.USER_ID), coalesce(col(t.metricName()), lit(0.0)).cast("double").as(VALUE));
           if (trials.isEmpty() || value > best) {
             values = values.persist(StorageLevel.MEMORY_AND_DISK());
             values.count();
@@ -254,14 +267,13 @@ public final class TuneStage {
             }
             bestPerUser = values;
           }
-          perUser.unpersist();
           best = Math.max(best, value);
-          double at = (System.nanoTime() - start) / 1e9;
-          Trial trial = new Trial(trials.size(), m, params, value, metrics, at);
+          Trial trial = new Trial(trials.size(), m, settings.get(l), value, metrics, at);
           trials.add(trial);
-          LOG.info("Tune {}: trial {} (model {}, list {}): {} = {} (best so far {}) at {} s; {}", runDate, trial.index(), m,
-              trials.size() - 1 - m * plan.lists().size(), t.metric(), fmt(value), fmt(best), String.format(Locale.ROOT, "%.0f", at), params);
+          LOG.info("Tune {}: trial {} (model {}, list {}): {} = {} (best so far {}) at {} s; {}", runDate, trial.index(), m, l,
+              t.metric(), fmt(value), fmt(best), String.format(Locale.ROOT, "%.0f", at), settings.get(l));
         }
+        perUser.unpersist();
       }
       trialGroup.close(); // on a failure, the group of the whole tuning restores the caller's
       m++;

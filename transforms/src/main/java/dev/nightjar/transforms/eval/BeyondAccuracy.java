@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.*;
 
 import dev.nightjar.transforms.Columns;
 import dev.nightjar.transforms.SchemaCheck;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -17,7 +18,9 @@ import org.apache.spark.sql.types.DataTypes;
  * (rank order, ties by item_id, an item listed twice counted once, positions renumbered 1, 2, …),
  * and returns rows {@code metric STRING, k INT, value DOUBLE}, one per k; a value is null where the
  * metric is undefined (e.g. no lists). To measure a slice of users, filter {@code recommendations}
- * to those users first (e.g. with {@link Slices#users}).
+ * to those users first (e.g. with {@link Slices#users}). Recommendations with a {@code variant} column
+ * ({@link EvalColumns#VARIANT}: the lists of several variants at once) give one set of rows per variant,
+ * {@code variant, metric, k, value}, in one pass — the same values as each variant's lists alone.
  *
  * <ul>
  *   <li>{@link #coverage}: distinct catalogue items in anyone's top-k ÷ catalogue size.
@@ -61,23 +64,23 @@ public final class BeyondAccuracy {
     int[] sortedKs = EvalParams.checkKs(ks);
     SchemaCheck.require(catalogue, "catalogue", SchemaCheck.columns(Columns.ITEM_ID, DataTypes.StringType));
     Dataset<Row> items = catalogue.select(Columns.ITEM_ID).where(col(Columns.ITEM_ID).isNotNull()).distinct();
+    List<String> groups = TopLists.groups(recommendations);
     Dataset<Row> size = items.agg(count(lit(1)).as(U));
     Dataset<Row> covered =
         TopLists.positions(recommendations, sortedKs[sortedKs.length - 1])
             .join(items, new String[] {Columns.ITEM_ID}, "left_semi")
-            .groupBy(Columns.ITEM_ID)
+            .groupBy(TopLists.cols(TopLists.plus(groups, Columns.ITEM_ID)))
             .agg(min(TopLists.POS).as(TopLists.POS)) // an item is in some top-k iff its best position ≤ k
             .join(broadcast(TopLists.ksTable(recommendations.sparkSession(), sortedKs)), col(TopLists.POS).leq(col(EvalColumns.K)))
-            .groupBy(EvalColumns.K)
+            .groupBy(TopLists.cols(TopLists.plus(groups, EvalColumns.K)))
             .agg(count(lit(1)).as(N));
+    Dataset<Row> grid = TopLists.grid(recommendations, sortedKs);
     Dataset<Row> perK =
-        TopLists.ksTable(recommendations.sparkSession(), sortedKs)
-            .join(covered, new String[] {EvalColumns.K}, "left")
+        grid
+            .join(covered, TopLists.plus(groups, EvalColumns.K).toArray(String[]::new), "left")
             .crossJoin(size)
-            .select(
-                col(EvalColumns.K),
-                when(col(U).gt(0), coalesce(col(N), lit(0L)).divide(col(U))).as(EvalColumns.VALUE));
-    return TopLists.metricRows(perK, sortedKs, EvalColumns.COVERAGE);
+            .withColumn(EvalColumns.VALUE, when(col(U).gt(0), coalesce(col(N), lit(0L)).divide(col(U))));
+    return TopLists.metricRows(perK, grid, EvalColumns.COVERAGE);
   }
 
   /**
@@ -108,9 +111,9 @@ public final class BeyondAccuracy {
             .crossJoin(users)
             .withColumn(INFO, info)
             .join(broadcast(TopLists.ksTable(recommendations.sparkSession(), sortedKs)), col(TopLists.POS).leq(col(EvalColumns.K)))
-            .groupBy(EvalColumns.K)
+            .groupBy(TopLists.cols(TopLists.plus(TopLists.groups(recommendations), EvalColumns.K)))
             .agg(avg(INFO).as(EvalColumns.VALUE));
-    return TopLists.metricRows(perK, sortedKs, EvalColumns.NOVELTY);
+    return TopLists.metricRows(perK, TopLists.grid(recommendations, sortedKs), EvalColumns.NOVELTY);
   }
 
   /**
@@ -155,6 +158,7 @@ public final class BeyondAccuracy {
     Dataset<Row> unit =
         elements.join(norms, Columns.ITEM_ID).select(col(Columns.ITEM_ID), col(DIM), col(X).divide(col(NORM)).as(X));
 
+    List<String> list = TopLists.plus(TopLists.groups(recommendations), Columns.USER_ID);
     Dataset<Row> slots =
         TopLists.positions(recommendations, sortedKs[sortedKs.length - 1])
             .join(norms.select(Columns.ITEM_ID), new String[] {Columns.ITEM_ID}, "left_semi")
@@ -162,32 +166,30 @@ public final class BeyondAccuracy {
     Column inK = col(TopLists.BUCKET).leq(col(EvalColumns.K));
     Dataset<Row> listSizes =
         slots
-            .groupBy(Columns.USER_ID, TopLists.BUCKET)
+            .groupBy(TopLists.cols(TopLists.plus(list, TopLists.BUCKET)))
             .agg(count(lit(1)).as(N))
             .join(kTable, inK)
-            .groupBy(Columns.USER_ID, EvalColumns.K)
+            .groupBy(TopLists.cols(TopLists.plus(list, EvalColumns.K)))
             .agg(sum(N).as(N))
             .where(col(N).geq(2));
     Dataset<Row> squaredSums =
         slots
             .join(unit, Columns.ITEM_ID)
-            .groupBy(Columns.USER_ID, TopLists.BUCKET, DIM)
+            .groupBy(TopLists.cols(TopLists.plus(list, TopLists.BUCKET, DIM)))
             .agg(sum(X).as(S))
             .join(kTable, inK)
-            .groupBy(Columns.USER_ID, EvalColumns.K, DIM)
+            .groupBy(TopLists.cols(TopLists.plus(list, EvalColumns.K, DIM)))
             .agg(sum(S).as(S))
-            .groupBy(Columns.USER_ID, EvalColumns.K)
+            .groupBy(TopLists.cols(TopLists.plus(list, EvalColumns.K)))
             .agg(sum(col(S).multiply(col(S))).as(SQ));
     Column n = col(N).cast(DataTypes.DoubleType);
     Dataset<Row> perK =
         listSizes
-            .join(squaredSums, new String[] {Columns.USER_ID, EvalColumns.K})
-            .select(
-                col(EvalColumns.K),
-                lit(1.0).minus(col(SQ).minus(n).divide(n.multiply(n.minus(1)))).as(EvalColumns.VALUE))
-            .groupBy(EvalColumns.K)
+            .join(squaredSums, TopLists.plus(list, EvalColumns.K).toArray(String[]::new))
+            .withColumn(EvalColumns.VALUE, lit(1.0).minus(col(SQ).minus(n).divide(n.multiply(n.minus(1)))))
+            .groupBy(TopLists.cols(TopLists.plus(TopLists.groups(recommendations), EvalColumns.K)))
             .agg(avg(EvalColumns.VALUE).as(EvalColumns.VALUE));
-    return TopLists.metricRows(perK, sortedKs, EvalColumns.INTRA_LIST_DIVERSITY);
+    return TopLists.metricRows(perK, TopLists.grid(recommendations, sortedKs), EvalColumns.INTRA_LIST_DIVERSITY);
   }
 
   /**
@@ -199,22 +201,23 @@ public final class BeyondAccuracy {
    */
   public static Dataset<Row> personalisation(Dataset<Row> recommendations, int[] ks) {
     int[] sortedKs = EvalParams.checkKs(ks);
+    List<String> groups = TopLists.groups(recommendations);
     Dataset<Row> top = TopLists.positions(recommendations, sortedKs[sortedKs.length - 1]);
-    Dataset<Row> users = top.agg(count_distinct(col(Columns.USER_ID)).as(U));
+    Dataset<Row> users = top.groupBy(TopLists.cols(groups)).agg(count_distinct(col(Columns.USER_ID)).as(U));
     Column u = col(U).cast(DataTypes.DoubleType);
-    Dataset<Row> perK =
+    Dataset<Row> pairs =
         top.join(broadcast(TopLists.ksTable(recommendations.sparkSession(), sortedKs)), col(TopLists.POS).leq(col(EvalColumns.K)))
-            .groupBy(EvalColumns.K, Columns.ITEM_ID)
+            .groupBy(TopLists.cols(TopLists.plus(groups, EvalColumns.K, Columns.ITEM_ID)))
             .agg(count(lit(1)).as(N))
-            .groupBy(EvalColumns.K)
-            .agg(sum(col(N).multiply(col(N).minus(1))).as(S)) // = 2 × Σ_pairs |A∩B|
-            .crossJoin(users)
-            .select(
-                col(EvalColumns.K),
+            .groupBy(TopLists.cols(TopLists.plus(groups, EvalColumns.K)))
+            .agg(sum(col(N).multiply(col(N).minus(1))).as(S)); // = 2 × Σ_pairs |A∩B|
+    Dataset<Row> perK =
+        TopLists.joinOnGroups(pairs, users, groups)
+            .withColumn(
+                EvalColumns.VALUE,
                 when(
                         col(U).geq(2),
-                        lit(1.0).minus(col(S).divide(u.multiply(u.minus(1)).multiply(col(EvalColumns.K)))))
-                    .as(EvalColumns.VALUE));
-    return TopLists.metricRows(perK, sortedKs, EvalColumns.PERSONALISATION);
+                        lit(1.0).minus(col(S).divide(u.multiply(u.minus(1)).multiply(col(EvalColumns.K))))));
+    return TopLists.metricRows(perK, TopLists.grid(recommendations, sortedKs), EvalColumns.PERSONALISATION);
   }
 }

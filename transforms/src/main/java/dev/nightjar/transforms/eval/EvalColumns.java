@@ -17,6 +17,11 @@ public final class EvalColumns {
   public static final String K = "k";
   public static final String VALUE = "value";
   public static final String SLICE = "slice";
+  /**
+   * Optional column of {@code recommendations}: the variant a list belongs to. When present, every metric is computed
+   * per variant in one pass (the lists of several variants scored at once) and its rows carry the variant.
+   */
+  public static final String VARIANT = "variant";
 
   // per-user metric rows
   public static final String N_RELEVANT = "n_relevant";

@@ -39,6 +39,10 @@ import org.apache.spark.sql.types.DataTypes;
  * are not counted; users with truth but no list count as zero on every metric. A cut-off with no
  * such user gets a null value.
  *
+ * <p>Recommendations with a {@code variant} column ({@link EvalColumns#VARIANT}) hold the lists of several
+ * variants: every result row then carries the variant, and each variant's values are those of its lists alone
+ * against the same truth (one pass instead of one per variant; a variant with no list row at all is absent).
+ *
  * <pre>{@code
  * Dataset<Row> metrics = RankingMetrics.compute(recommendations, split.truth(), new int[] {5, 10});
  * // metric STRING, k INT, value DOUBLE: ("hit_rate", 5, 0.41), ("map", 5, 0.12), …
@@ -107,9 +111,13 @@ public final class RankingMetrics {
     boolean sliced = Arrays.asList(perUser.columns()).contains(EvalColumns.SLICE);
     List<String> groups = new ArrayList<>(sliced ? List.of(EvalColumns.SLICE) : List.of());
     groups.add(EvalColumns.K);
+    boolean variants = Arrays.asList(perUser.columns()).contains(EvalColumns.VARIANT);
+    if (variants) {
+      groups.add(0, EvalColumns.VARIANT);
+    }
     Dataset<Row> base = TopLists.ksTable(perUser.sparkSession(), sortedKs);
-    if (sliced) {
-      base = perUser.select(EvalColumns.SLICE).distinct().crossJoin(base);
+    if (groups.size() > 1) {
+      base = perUser.select(cols(groups.subList(0, groups.size() - 1))).distinct().crossJoin(base);
     }
     List<Column> means = METRICS.stream().map(m -> avg(col(m)).as(m)).toList();
     Dataset<Row> perK =
@@ -138,6 +146,11 @@ public final class RankingMetrics {
     }
     Dataset<Row> relevant = truth.select(cols(relevantCols)).where(notNull).distinct();
     Dataset<Row> nRelevant = relevant.groupBy(cols(userKeys)).agg(count(lit(1)).as(EvalColumns.N_RELEVANT));
+    List<String> groups = TopLists.groups(recommendations);
+    if (!groups.isEmpty()) { // every variant is scored on every user with truth
+      nRelevant = recommendations.select(cols(groups)).distinct().crossJoin(nRelevant);
+      userKeys = TopLists.plus(groups, userKeys.toArray(String[]::new));
+    }
 
     List<String> userK = new ArrayList<>(userKeys);
     userK.add(EvalColumns.K);

@@ -28,6 +28,41 @@ final class TopLists {
   private static final StructType KS_SCHEMA =
       new StructType().add(EvalColumns.K, DataTypes.IntegerType, false);
 
+  /**
+   * The grouping columns of {@code recommendations}: {@code [variant]} when they carry the lists of several variants
+   * ({@link EvalColumns#VARIANT}), else none.
+   */
+  static List<String> groups(Dataset<Row> recommendations) {
+    if (!Arrays.asList(recommendations.columns()).contains(EvalColumns.VARIANT)) {
+      return List.of();
+    }
+    SchemaCheck.require(recommendations, "recommendations", SchemaCheck.columns(EvalColumns.VARIANT, DataTypes.StringType));
+    return List.of(EvalColumns.VARIANT);
+  }
+
+  /** {@code first} followed by {@code more}. */
+  static List<String> plus(List<String> first, String... more) {
+    List<String> all = new ArrayList<>(first);
+    all.addAll(Arrays.asList(more));
+    return all;
+  }
+
+  static Column[] cols(List<String> names) {
+    return names.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+  }
+
+  /** {@code left} joined to {@code right} on the group columns; a cross join when there are none. */
+  static Dataset<Row> joinOnGroups(Dataset<Row> left, Dataset<Row> right, List<String> groups) {
+    return groups.isEmpty() ? left.crossJoin(right) : left.join(right, groups.toArray(String[]::new));
+  }
+
+  /** One row per group of {@code recommendations} and cut-off: {@code [variant,] k}. */
+  static Dataset<Row> grid(Dataset<Row> recommendations, int[] ks) {
+    List<String> groups = groups(recommendations);
+    Dataset<Row> kTable = ksTable(recommendations.sparkSession(), ks);
+    return groups.isEmpty() ? kTable : recommendations.select(cols(groups)).distinct().crossJoin(kTable);
+  }
+
   static void checkUserItem(Dataset<Row> df, String what) {
     SchemaCheck.require(
         df,
@@ -36,7 +71,7 @@ final class TopLists {
   }
 
   /**
-   * The first {@code maxK} positions of every user's list: {@code user_id, item_id, __eval_pos}.
+   * The first {@code maxK} positions of every user's list: {@code [variant,] user_id, item_id, __eval_pos}.
    * Lists are read in {@code rank} order (ties by {@code item_id}); an item listed twice for a user
    * counts once, at its best rank; positions are renumbered 1, 2, … so gaps in {@code rank} do not
    * shorten a list. Rows with a null id or rank are ignored.
@@ -49,19 +84,20 @@ final class TopLists {
             Columns.USER_ID, DataTypes.StringType,
             Columns.ITEM_ID, DataTypes.StringType,
             Columns.RANK, DataTypes.IntegerType));
+    List<String> list = plus(groups(recommendations), Columns.USER_ID);
     return recommendations
         .where(
             col(Columns.USER_ID).isNotNull()
                 .and(col(Columns.ITEM_ID).isNotNull())
                 .and(col(Columns.RANK).isNotNull()))
-        .groupBy(Columns.USER_ID, Columns.ITEM_ID)
+        .groupBy(cols(plus(list, Columns.ITEM_ID)))
         .agg(min(Columns.RANK).as(Columns.RANK))
         .withColumn(
             POS,
             row_number()
-                .over(Window.partitionBy(Columns.USER_ID).orderBy(col(Columns.RANK), col(Columns.ITEM_ID))))
+                .over(Window.partitionBy(cols(list)).orderBy(col(Columns.RANK), col(Columns.ITEM_ID))))
         .where(col(POS).leq(maxK))
-        .select(Columns.USER_ID, Columns.ITEM_ID, POS);
+        .select(cols(plus(list, Columns.ITEM_ID, POS)));
   }
 
   /** One row per cut-off: {@code k INT}. */
@@ -98,16 +134,18 @@ final class TopLists {
   }
 
   /**
-   * Result rows {@code metric, k, value} for one metric, one per cut-off, from per-k values ({@code
-   * k, value}); a cut-off without a value gets a null value.
+   * Result rows {@code [variant,] metric, k, value} for one metric, one per group of {@code grid} ({@link #grid}) and
+   * cut-off, from per-k values ({@code [variant,] k, value}); a cut-off without a value gets a null value.
    */
-  static Dataset<Row> metricRows(Dataset<Row> perK, int[] ks, String metric) {
-    return ksTable(perK.sparkSession(), ks)
-        .join(perK, new String[] {EvalColumns.K}, "left")
-        .select(
-            lit(metric).as(EvalColumns.METRIC),
-            col(EvalColumns.K),
-            col(EvalColumns.VALUE).cast(DataTypes.DoubleType).as(EvalColumns.VALUE))
-        .orderBy(EvalColumns.K);
+  static Dataset<Row> metricRows(Dataset<Row> perK, Dataset<Row> grid, String metric) {
+    List<String> groups = plus(Arrays.stream(grid.columns()).filter(c -> !c.equals(EvalColumns.K)).toList());
+    List<Column> out = new ArrayList<>(Arrays.asList(cols(groups)));
+    out.add(lit(metric).as(EvalColumns.METRIC));
+    out.add(col(EvalColumns.K));
+    out.add(col(EvalColumns.VALUE).cast(DataTypes.DoubleType).as(EvalColumns.VALUE));
+    return grid
+        .join(perK, plus(groups, EvalColumns.K).toArray(String[]::new), "left")
+        .select(out.toArray(Column[]::new))
+        .orderBy(cols(plus(groups, EvalColumns.K)));
   }
 }
