@@ -115,6 +115,7 @@ class NightInvariantsTest extends SparkTestBase {
     double sensitivity = dev.nightjar.jobs.config.PrivacySettings.DEFAULT_TRENDING_ITEMS_PER_USER * dev.nightjar.jobs.config.PrivacySettings.DEFAULT_TRENDING_MAX_WEIGHT;
     assertEquals(Double.toString(sensitivity), noisy.details().get(TrendingNoise.SENSITIVITY));
     assertEquals(Double.toString(sensitivity / 0.5), noisy.details().get(TrendingNoise.SCALE));
+    assertEquals(Integer.toString(dev.nightjar.jobs.config.PrivacySettings.DEFAULT_TRENDING_GRID), noisy.details().get(TrendingNoise.GRID));
   }
 
   @Test

@@ -341,7 +341,7 @@ public final class ConfigKeys {
     public static final ConfigKey<String> PSEUDONYM_KEY_FILE = ConfigKey.text("nightjar.privacy.pseudonymKeyFile", "",
         "a secret file holding the pseudonym key as hex; empty = the environment or an embedded run's local key");
     public static final ConfigKey<DpParams> EPSILON = ConfigKey.of("nightjar.privacy.epsilon", PrivacySettings.DEFAULT_EPSILON,
-        "'" + DpParams.OFF + "' (exact counts) or a number > 0 (smaller = more noise)", "ε of the Laplace noise on trending popularity",
+        "'" + DpParams.OFF + "' (exact counts) or a number > 0 (smaller = more noise)", "ε of the discrete Laplace noise on trending popularity",
         (key, text) -> {
           try {
             return DpParams.parse(text);
@@ -354,6 +354,9 @@ public final class ConfigKeys {
         PrivacySettings.DEFAULT_TRENDING_ITEMS_PER_USER, 1, 100_000, "with ε on: items each user counts for at most");
     public static final ConfigKey<Double> TRENDING_MAX_WEIGHT = ConfigKey.number("nightjar.privacy.trendingMaxWeight",
         PrivacySettings.DEFAULT_TRENDING_MAX_WEIGHT, 0.001, 1_000_000, "with ε on: each (user, item) weight is clipped to this");
+    public static final ConfigKey<Integer> TRENDING_GRID = ConfigKey.integer("nightjar.privacy.trendingGrid",
+        PrivacySettings.DEFAULT_TRENDING_GRID, 1, 1_000_000,
+        "with ε on: weights are rounded to, and popularity released on, multiples of 1/this");
     public static final ConfigKey<Integer> K_ANONYMITY = ConfigKey.integer("nightjar.privacy.kAnonymity",
         PrivacySettings.DEFAULT_K_ANONYMITY, 1, 1_000_000, "analyst outputs drop groups of fewer distinct users");
   }

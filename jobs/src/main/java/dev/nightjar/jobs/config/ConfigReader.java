@@ -23,6 +23,7 @@ import dev.nightjar.transforms.CoOccurrenceParams;
 import dev.nightjar.transforms.IngestParams;
 import dev.nightjar.transforms.InteractionParams;
 import dev.nightjar.transforms.InterestParams;
+import dev.nightjar.transforms.privacy.Grid;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -193,7 +194,8 @@ public final class ConfigReader {
   private PrivacySettings privacy() {
     String keyFile = get(Privacy.PSEUDONYM_KEY_FILE).trim();
     return new PrivacySettings(keyFile.isEmpty() ? Optional.empty() : Optional.of(Path.of(keyFile)), get(Privacy.EPSILON),
-        get(Privacy.TRENDING_ITEMS_PER_USER), get(Privacy.TRENDING_MAX_WEIGHT), get(Privacy.K_ANONYMITY));
+        get(Privacy.TRENDING_ITEMS_PER_USER), get(Privacy.TRENDING_MAX_WEIGHT), new Grid(get(Privacy.TRENDING_GRID)),
+        get(Privacy.K_ANONYMITY));
   }
 
   private TuneSettings tune() {

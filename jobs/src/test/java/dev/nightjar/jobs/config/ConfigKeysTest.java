@@ -151,7 +151,9 @@ class ConfigKeysTest {
     RecommendSettings top10 = base.withK(10, List.of()).withCandidatesPerSource(200);
     assertEquals(List.of(10, 200), List.of(top10.k(), top10.candidatesPerSource()));
 
-    assertEquals(200.0, NightjarConfig.load(null, List.of("nightjar.privacy.epsilon=0.5")).privacy().trendingNoise().scale(), 1e-12);
+    PrivacySettings p = NightjarConfig.load(null, List.of("nightjar.privacy.epsilon=0.5")).privacy();
+    assertEquals(500, p.trendingMaxUnits());
+    assertEquals(20000.0, p.trendingNoise().scale(), 1e-12);
     TuneSpace s = NightjarConfig.load(null, List.of("nightjar.tune.space.als.rank=16,64")).tune().space();
     assertEquals(List.of(16, 64), s.alsRank());
     assertEquals(List.of(0.0, 0.5, 1.0, 2.0), s.weights().get("ease"));

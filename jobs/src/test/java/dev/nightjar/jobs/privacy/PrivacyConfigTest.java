@@ -29,9 +29,22 @@ class PrivacyConfigTest {
     PrivacySettings p = NightjarConfig.load(null, List.of("nightjar.privacy.epsilon=0.5", "nightjar.privacy.trendingItemsPerUser=4",
         "nightjar.privacy.trendingMaxWeight=2.5", "nightjar.privacy.pseudonymKeyFile=/run/secrets/nightjar-key")).privacy();
     assertEquals("0.5", p.epsilonText());
-    assertEquals(10.0, p.trendingNoise().sensitivity(), 1e-12, "items per user × max weight");
-    assertEquals(20.0, p.trendingNoise().scale(), 1e-12, "Δ / ε");
+    assertEquals(250, p.trendingMaxUnits(), "2.5 in hundredths, the default grid");
+    assertEquals(1000.0, p.trendingNoise().sensitivity(), 1e-12, "items per user × max weight, in grid units");
+    assertEquals(2000.0, p.trendingNoise().scale(), 1e-12, "Δ / ε");
     assertEquals(Optional.of(Path.of("/run/secrets/nightjar-key")), p.pseudonymKeyFile());
+  }
+
+  @Test
+  void theGridSetsTheUnitsAndMustResolveTheClip() {
+    PrivacySettings p = NightjarConfig.load(null, List.of("nightjar.privacy.epsilon=1", "nightjar.privacy.trendingGrid=4",
+        "nightjar.privacy.trendingMaxWeight=1.3")).privacy();
+    assertEquals(5, p.trendingMaxUnits(), "1.3 rounds to 5 quarters");
+    assertEquals(20 * 5.0, p.trendingNoise().sensitivity(), 1e-12);
+    ConfigException e = assertThrows(ConfigException.class, () -> NightjarConfig.load(null,
+        List.of("nightjar.privacy.trendingGrid=1", "nightjar.privacy.trendingMaxWeight=0.4")));
+    assertTrue(e.getMessage().contains("rounds to 0 units"), e.getMessage());
+    assertThrows(ConfigException.class, () -> NightjarConfig.load(null, List.of("nightjar.privacy.trendingGrid=0")));
   }
 
   @Test

@@ -3,13 +3,13 @@ package dev.nightjar.transforms.privacy;
 import java.util.Locale;
 
 /**
- * Settings of the Laplace mechanism ({@link LaplaceNoise}): whether noise is added, the privacy
+ * Settings of the discrete Laplace mechanism ({@link LaplaceNoise}): whether noise is added, the privacy
  * budget ε spent by one release of the counts, and the sensitivity Δ of each count (how much one
- * user can change it). The noise scale is {@code b = Δ / ε}.
+ * user can change it, in the count's units). The noise scale is {@code t = Δ / ε}.
  *
  * <p>"Off" is explicit: {@link #off()} (or {@code parse("off")}) gives exact counts. An ε of 0 or
  * below is refused instead of meaning "off", because a small ε means <em>more</em> noise; an ε of
- * {@code +∞} is accepted and, like off, adds no noise (b = 0).
+ * {@code +∞} is accepted and, like off, adds no noise (t = 0).
  *
  * <pre>{@code
  * DpParams dp = DpParams.laplace(1.0);                  // ε = 1, sensitivity 1 (distinct-user counts)
@@ -81,7 +81,7 @@ public record DpParams(boolean enabled, double epsilon, double sensitivity) {
     }
   }
 
-  /** The Laplace scale {@code b = sensitivity / epsilon}; 0 when no noise is added. */
+  /** The discrete Laplace scale {@code t = sensitivity / epsilon}; 0 when no noise is added. */
   public double scale() {
     return enabled ? sensitivity / epsilon : 0.0;
   }

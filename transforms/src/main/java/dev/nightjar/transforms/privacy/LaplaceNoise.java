@@ -1,11 +1,8 @@
 package dev.nightjar.transforms.privacy;
 
-import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.log;
-import static org.apache.spark.sql.functions.shiftrightunsigned;
-import static org.apache.spark.sql.functions.signum;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -13,31 +10,35 @@ import dev.nightjar.transforms.SchemaCheck.SchemaMismatchException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 
 /**
- * The Laplace mechanism on released counts, in built-in Spark functions only: each count gets
- * Laplace(0, b) noise with {@code b = sensitivity / ε}, drawn deterministically from
+ * The discrete Laplace mechanism on released integer counts, per key and deterministic: each count gets
+ * integer noise from {@link DiscreteLaplace} with scale {@code t = sensitivity / ε}, drawn from
  * {@code (seed, count column name, key columns)}, so a rerun of the same night with the same seed
- * releases the same numbers.
+ * releases the same numbers. For real values (sums of weights), put them on a {@link Grid} first and noise
+ * the integer count of grid units.
  *
- * <p>How the noise is drawn: {@code h = xxhash64(seed, countCol, keys…)}; its top 52 bits give
- * {@code u = ((h >>> 12) + 0.5) / 2^52 − 0.5}, uniform on (−0.5, 0.5) with both ends excluded and
- * never 0; then {@code noise = −b · sign(u) · ln(1 − 2|u|)} (inverse-CDF sampling). The count
- * column's name is hashed too, so two count columns of the same keys get independent noise (equal
- * noise would let their exact difference through).
+ * <p>How the noise is drawn: {@code h = xxhash64(seed, countCol, keys…)} seeds a
+ * {@link java.util.SplittableRandom}, from which {@link DiscreteLaplace#sample} draws exactly with integer
+ * arithmetic (no floating point, so the released integer leaks nothing through low-order bits). The count
+ * column's name is hashed too, so two count columns of the same keys get independent noise (equal noise
+ * would let their exact difference through).
  *
- * <p>Noisy counts are clamped at 0 and kept as doubles: clamping and not rounding are
- * post-processing (no privacy cost); doubles keep the noise unbiased for counts well above {@code b}.
- * The clamp biases small counts upwards. The seed must be secret (xxhash64 is not a cryptographic
- * function: whoever knows the seed can recompute and subtract the noise) and should change every
- * night — see {@link #secretSeed(byte[], String)} and {@code docs/privacy.md}.
+ * <p>Noisy counts are clamped at 0 (post-processing: no privacy cost; it biases small counts upwards).
+ * The seed must be secret (xxhash64 and SplittableRandom are not cryptographic: whoever knows the seed can
+ * recompute and subtract the noise) and should change every night — see {@link #secretSeed(byte[], String)}
+ * and {@code docs/privacy.md}.
  *
  * <pre>{@code
  * Dataset<Row> itemUsers = events.groupBy(Columns.ITEM_ID).agg(countDistinct(Columns.USER_ID).as("users"));
@@ -48,28 +49,34 @@ import org.apache.spark.sql.types.StructField;
 public final class LaplaceNoise {
   private LaplaceNoise() {}
 
-  private static final double TWO_POW_52 = 0x1p52;
+  private static final Set<DataType> INTEGRAL =
+      Set.of(DataTypes.ByteType, DataTypes.ShortType, DataTypes.IntegerType, DataTypes.LongType);
 
   /**
-   * Replaces {@code countCol} with its noisy, clamped count as a double; other columns are kept. With
-   * {@code p} off (or ε = +∞) the column becomes the exact count as a double, so the schema does not
-   * depend on the setting. Null counts stay null.
+   * Replaces {@code countCol} with its noisy count, clamped at 0, as a long; other columns are kept. With
+   * {@code p} off (or ε = +∞) the column becomes the exact count as a long, so the schema does not depend
+   * on the setting. Null counts stay null.
    *
    * @param counts one row per key; rows sharing a key get the same noise
-   * @param countCol a numeric column
-   * @param p the mechanism's settings
+   * @param countCol an integer column (byte, short, int or long)
+   * @param p the mechanism's settings; its sensitivity is in the count's units
    * @param seed a secret, per-release seed
    * @param keyCols the columns identifying a count (at least one)
    */
   public static Dataset<Row> addToCounts(
       Dataset<Row> counts, String countCol, DpParams p, long seed, String... keyCols) {
     check(counts, countCol, keyCols);
-    Column count = col(countCol).cast(DataTypes.DoubleType);
+    Column count = col(countCol).cast(DataTypes.LongType);
     if (!p.addsNoise()) {
       return counts.withColumn(countCol, count);
     }
-    Column noisy = count.plus(noise(p.scale(), seed, countCol, keyCols));
-    return counts.withColumn(countCol, when(noisy.lt(0.0), lit(0.0)).otherwise(noisy));
+    DiscreteLaplace sampler = DiscreteLaplace.withScale(p.scale());
+    UserDefinedFunction draw =
+        udf((UDF1<Long, Long>) h -> sampler.sample(new SplittableRandom(h)), DataTypes.LongType);
+    List<Column> hashed =
+        Stream.concat(Stream.of(lit(seed), lit(countCol)), Arrays.stream(keyCols).map(c -> col(c))).toList();
+    Column noisy = count.plus(draw.apply(xxhash64(hashed.toArray(Column[]::new))));
+    return counts.withColumn(countCol, when(noisy.lt(0L), lit(0L)).otherwise(noisy));
   }
 
   /**
@@ -79,14 +86,6 @@ public final class LaplaceNoise {
    */
   public static long secretSeed(byte[] key, String label) {
     return HexFormat.fromHexDigitsToLong(Pseudonyms.hmacSha256Hex(label, key).substring(0, 16));
-  }
-
-  private static Column noise(double scale, long seed, String countCol, String... keyCols) {
-    List<Column> hashed =
-        Stream.concat(Stream.of(lit(seed), lit(countCol)), Arrays.stream(keyCols).map(c -> col(c))).toList();
-    Column bits = shiftrightunsigned(xxhash64(hashed.toArray(Column[]::new)), 12).cast(DataTypes.DoubleType);
-    Column u = bits.plus(0.5).divide(TWO_POW_52).minus(0.5);
-    return lit(-scale).multiply(signum(u)).multiply(log(lit(1.0).minus(abs(u).multiply(2.0))));
   }
 
   private static void check(Dataset<Row> counts, String countCol, String... keyCols) {
@@ -104,10 +103,11 @@ public final class LaplaceNoise {
                   + "numeric count column as countCol.",
               countCol, names));
     }
-    if (!(count.dataType() instanceof NumericType)) {
+    if (!INTEGRAL.contains(count.dataType())) {
       throw new SchemaMismatchException(
           String.format(
-              "counts column '%s' has type %s but a numeric type is required. Fix: cast it to long.",
+              "counts column '%s' has type %s but an integer type is required (the noise is an integer). "
+                  + "Fix: cast counts to long; put real values on a Grid first (Grid.units).",
               countCol, count.dataType().simpleString()));
     }
     for (String key : keyCols) {

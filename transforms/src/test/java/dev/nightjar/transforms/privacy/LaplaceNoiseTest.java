@@ -3,6 +3,7 @@ package dev.nightjar.transforms.privacy;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -22,16 +23,17 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /**
- * The noise's distribution is checked on N = 20,000 keys, all with the true count 1,000 (far above
- * the largest possible noise, ≈ 36·b, so no count is clamped and noisy − count is the noise):
+ * The mechanism as Spark runs it, on N = 20,000 keys all with the true count 1,000 (far above any noise
+ * drawn at t = 2, so no count is clamped and noisy − count is the noise):
  *
  * <ul>
- *   <li>mean: Laplace(0, b) has variance 2b², so the sample mean's standard error is
- *       sqrt(2b²/N); allowed: 5 standard errors;
- *   <li>variance: Var(s²) ≈ (μ₄ − σ⁴)/N with μ₄ = 24b⁴ and σ⁴ = 4b⁴, so the standard error of the
- *       sample variance is b²·sqrt(20/N); allowed: 5 standard errors around 2b²;
- *   <li>shape: the Kolmogorov–Smirnov distance to the Laplace CDF must stay below 1.95/sqrt(N), the
- *       critical value at α ≈ 0.001.
+ *   <li>the released counts are longs and the noise follows the discrete Laplace mass function: the same
+ *       chi-square check as {@link DiscreteLaplaceTest} (bins of at least 5 expected draws, α = 0.001),
+ *       here on the per-key draws seeded by the hash of (seed, column, key);
+ *   <li>independence where it matters: two independent draws are equal with probability
+ *       {@code Σ P(k)² = (1 − q)² (1 + q²) / ((1 + q)² (1 − q²))} (≈ 0.131 at t = 2), so the number of equal
+ *       draws under another seed, or on another count column, is binomial: allowed 5 standard deviations.
+ *       Equal noise (a reused draw) would make all N equal.
  * </ul>
  *
  * The seed is fixed, so the test is deterministic: it passes or fails the same way on every run.
@@ -40,7 +42,7 @@ class LaplaceNoiseTest extends SparkTestBase {
   private static final int N = 20_000;
   private static final long TRUE_COUNT = 1_000;
   private static final long SEED = 20261031L;
-  private static final DpParams DP = DpParams.laplace(0.5); // b = 2
+  private static final DpParams DP = DpParams.laplace(0.5); // t = 2
 
   /** N keys over two key columns (a string and an int), each with count {@link #TRUE_COUNT}. */
   private static Dataset<Row> bigCounts() {
@@ -52,84 +54,80 @@ class LaplaceNoiseTest extends SparkTestBase {
             lit(TRUE_COUNT).as("users"));
   }
 
-  private static double[] noise(long seed, DpParams dp) {
-    return LaplaceNoise.addToCounts(bigCounts(), "users", dp, seed, "item_id", "segment")
-        .orderBy("item_id")
+  private static long[] noise(long seed, DpParams dp) {
+    Dataset<Row> out = LaplaceNoise.addToCounts(bigCounts(), "users", dp, seed, "item_id", "segment");
+    assertEquals(DataTypes.LongType, out.schema().apply("users").dataType(), "integer release");
+    return out.orderBy("item_id")
         .select(col("users").minus(TRUE_COUNT))
         .collectAsList()
         .stream()
-        .mapToDouble(r -> r.getDouble(0))
+        .mapToLong(r -> r.getLong(0))
         .toArray();
   }
 
+  /** Asserts that about N·Σ P(k)² of the paired draws are equal, as for independent draws at scale t. */
+  private static void assertIndependent(long equal, double t, String what) {
+    double q = Math.exp(-1 / t);
+    double collision = (1 - q) * (1 - q) * (1 + q * q) / ((1 + q) * (1 + q) * (1 - q * q));
+    double sd = Math.sqrt(N * collision * (1 - collision));
+    assertEquals(N * collision, equal, 5 * sd, what + ": equal draws as for independent noise");
+  }
+
   @Test
-  void noiseHasTheLaplaceMeanVarianceAndShape() {
-    double b = DP.scale();
-    assertEquals(2.0, b, 1e-12);
-    double[] x = noise(SEED, DP);
+  void noiseIsAnIntegerFollowingTheDiscreteLaplaceLaw() {
+    double t = DP.scale();
+    assertEquals(2.0, t, 1e-12);
+    long[] x = noise(SEED, DP);
     assertEquals(N, x.length);
-
-    double mean = Arrays.stream(x).average().orElseThrow();
-    double meanTolerance = 5 * Math.sqrt(2 * b * b / N);
-    assertEquals(0.0, mean, meanTolerance, "mean of the noise");
-
-    double variance = Arrays.stream(x).map(v -> (v - mean) * (v - mean)).sum() / (N - 1);
-    double varianceTolerance = 5 * b * b * Math.sqrt(20.0 / N);
-    assertEquals(2 * b * b, variance, varianceTolerance, "variance of the noise");
-
-    double[] sorted = x.clone();
-    Arrays.sort(sorted);
-    double ks = 0;
-    for (int i = 0; i < N; i++) {
-      double cdf = laplaceCdf(sorted[i], b);
-      ks = Math.max(ks, Math.max((i + 1.0) / N - cdf, cdf - (double) i / N));
-    }
-    double ksBound = 1.95 / Math.sqrt(N);
-    assertTrue(ks < ksBound, "KS distance " + ks + " must be below " + ksBound);
+    double chi2 = DiscreteLaplaceTest.chiSquare(x, t);
+    double critical = DiscreteLaplaceTest.chiSquareQuantile999((int) (2 * DiscreteLaplaceTest.cut(t, N)));
+    assertTrue(chi2 < critical, "chi-square " + chi2 + " must be below " + critical);
   }
 
   @Test
   void sameSeedGivesTheSameNoiseAndAnotherSeedOtherNoise() {
-    double[] first = noise(SEED, DP);
-    double[] again = noise(SEED, DP);
-    double[] other = noise(SEED + 1, DP);
-    assertTrue(Arrays.equals(first, again), "same seed, same noise");
+    long[] first = noise(SEED, DP);
+    long[] again = noise(SEED, DP);
+    long[] other = noise(SEED + 1, DP);
+    assertArrayEquals(first, again, "same seed, same noise");
     long equal = 0;
     for (int i = 0; i < N; i++) {
       if (first[i] == other[i]) {
         equal++;
       }
     }
-    assertTrue(equal < N / 1000, equal + " of " + N + " noises equal under another seed");
+    assertIndependent(equal, DP.scale(), "another seed");
   }
 
   @Test
-  void offAndInfiniteEpsilonGiveExactCountsAsDoubles() {
+  void offAndInfiniteEpsilonGiveExactCountsAsLongs() {
     Dataset<Row> counts = tinyCounts();
-    List<String> expected = List.of("[a,3.0]", "[b,0.0]", "[c,12.0]");
+    List<String> expected = List.of("[a,3]", "[b,0]", "[c,12]");
     for (DpParams exact : List.of(DpParams.off(), DpParams.laplace(Double.POSITIVE_INFINITY))) {
       Dataset<Row> out = LaplaceNoise.addToCounts(counts, "users", exact, SEED, "item_id");
       assertEquals(expected, sortedRows(out), exact.toString());
-      assertEquals(DataTypes.DoubleType, out.schema().apply("users").dataType());
+      assertEquals(DataTypes.LongType, out.schema().apply("users").dataType());
     }
-    Dataset<Row> noisy = LaplaceNoise.addToCounts(counts, "users", DP, SEED, "item_id");
-    assertEquals(DataTypes.DoubleType, noisy.schema().apply("users").dataType(), "same type either way");
+    Dataset<Row> ints = counts.withColumn("users", col("users").cast(DataTypes.IntegerType));
+    Dataset<Row> noisy = LaplaceNoise.addToCounts(ints, "users", DP, SEED, "item_id");
+    assertEquals(DataTypes.LongType, noisy.schema().apply("users").dataType(), "same type either way");
   }
 
   @Test
   void noisyCountsAreClampedAtZero() {
     Dataset<Row> zeros = bigCounts().withColumn("users", lit(0L));
-    double[] released =
+    long[] released =
         LaplaceNoise.addToCounts(zeros, "users", DP, SEED, "item_id", "segment")
             .select("users")
             .collectAsList()
             .stream()
-            .mapToDouble(r -> r.getDouble(0))
+            .mapToLong(r -> r.getLong(0))
             .toArray();
     assertTrue(Arrays.stream(released).allMatch(v -> v >= 0), "no negative count");
-    long clamped = Arrays.stream(released).filter(v -> v == 0.0).count();
-    // half of the noise draws are negative: binomial(N, 1/2), allowed 5 standard deviations
-    assertEquals(N / 2.0, clamped, 5 * Math.sqrt(N / 4.0), "share of clamped counts");
+    long zero = Arrays.stream(released).filter(v -> v == 0).count();
+    // P(noise <= 0) = (1 + P(0)) / 2: binomial(N, p), allowed 5 standard deviations
+    double p = (1 + DiscreteLaplaceTest.pmf(0, DP.scale())) / 2;
+    assertEquals(N * p, zero, 5 * Math.sqrt(N * p * (1 - p)), "share of counts released as 0");
   }
 
   @Test
@@ -138,8 +136,7 @@ class LaplaceNoiseTest extends SparkTestBase {
     Dataset<Row> out =
         LaplaceNoise.addToCounts(
             LaplaceNoise.addToCounts(twice, "users", DP, SEED, "item_id"), "buyers", DP, SEED, "item_id");
-    long sameNoise = out.where(col("users").equalTo(col("buyers"))).count();
-    assertTrue(sameNoise < N / 1000, sameNoise + " rows with equal noise on both columns");
+    assertIndependent(out.where(col("users").equalTo(col("buyers"))).count(), DP.scale(), "two columns");
   }
 
   @Test
@@ -178,6 +175,13 @@ class LaplaceNoiseTest extends SparkTestBase {
     IllegalArgumentException noKeys =
         assertThrows(IllegalArgumentException.class, () -> LaplaceNoise.addToCounts(counts, "users", DP, SEED));
     assertTrue(noKeys.getMessage().contains("keyCols"), noKeys.getMessage());
+    Dataset<Row> real = counts.withColumn("users", col("users").cast(DataTypes.DoubleType));
+    SchemaMismatchException notInteger =
+        assertThrows(
+            SchemaMismatchException.class,
+            () -> LaplaceNoise.addToCounts(real, "users", DP, SEED, "item_id"));
+    assertTrue(notInteger.getMessage().contains("'users' has type double"), notInteger.getMessage());
+    assertTrue(notInteger.getMessage().contains("Grid"), notInteger.getMessage());
   }
 
   @Test
@@ -217,9 +221,5 @@ class LaplaceNoiseTest extends SparkTestBase {
         .createDataFrame(
             List.of(RowFactory.create("a", 3L), RowFactory.create("b", 0L), RowFactory.create("c", 12L)),
             schema);
-  }
-
-  private static double laplaceCdf(double x, double b) {
-    return x < 0 ? 0.5 * Math.exp(x / b) : 1 - 0.5 * Math.exp(-x / b);
   }
 }
