@@ -30,8 +30,13 @@ import org.junit.jupiter.api.Test;
 class PublishGateTest extends SparkTestBase {
   static final LocalDate D1 = SmallNight.D;
   static final LocalDate D2 = SmallNight.D.plusDays(1);
+  /**
+   * The gate allows a 35 % fall here (production: 20 %): the repaired night D + 1 has no new events, so its test part
+   * is one day of truth where night D's had two, and its NDCG moves by up to ~25 % for that alone (measured: 0.31 → 0.24
+   * with the earlier defaults); the degraded night falls by ~50 % (0.40 → 0.19 measured), far past either.
+   */
   static final String[] EVALUATE = {"nightjar.evaluate.ks=10", "nightjar.evaluate.variants=blend",
-      "nightjar.evaluate.holdoutDays=2"};
+      "nightjar.evaluate.holdoutDays=2", "nightjar.publish.tolerance=0.35"};
 
   private static StageContext context(Lakehouse lake, String... overrides) {
     List<String> all = new ArrayList<>(List.of(EVALUATE));
