@@ -58,7 +58,7 @@ public final class Nightjar implements Runnable {
     }
     for (Object command : List.of(new NightlyCommand(), new NightlyCommand.Backfill(), new EvaluateCommand(), new TuneCommand(),
         new PublishCommand(), new ReportCommand(), new RetentionCommand(), new ForgetCommand(), new PseudonymCommand(),
-        new ReproduceCommand(), new SqlCommand(), new ConfigCommand(), new BenchCommand(), new GpuPlanCommand())) {
+        new ReproduceCommand(), SqlCommand.commandLine(), new ConfigCommand(), new BenchCommand(), new GpuPlanCommand())) {
       cli.addSubcommand(command);
     }
     cli.setParameterExceptionHandler(
