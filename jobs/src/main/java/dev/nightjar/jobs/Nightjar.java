@@ -18,6 +18,7 @@ import dev.nightjar.jobs.reliability.ReproduceCommand;
 import dev.nightjar.jobs.reliability.RetentionCommand;
 import dev.nightjar.jobs.stages.Stage;
 import dev.nightjar.jobs.stages.Stages;
+import java.time.LocalDate;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,13 +59,13 @@ public final class Nightjar implements Runnable {
     }
     for (Object command : List.of(new NightlyCommand(), new NightlyCommand.Backfill(), new EvaluateCommand(), new TuneCommand(),
         new PublishCommand(), new ReportCommand(), new RetentionCommand(), new ForgetCommand(), new PseudonymCommand(),
-        new ReproduceCommand(), new SqlCommand(), new ConfigCommand(), new BenchCommand(), new GpuPlanCommand())) {
+        new ReproduceCommand(), SqlCommand.commandLine(), new ConfigCommand(), new BenchCommand(), new GpuPlanCommand())) {
       cli.addSubcommand(command);
     }
     cli.setParameterExceptionHandler(
         (e, args) -> {
           CommandLine failed = e.getCommandLine();
-          failed.getErr().println("nightjar: " + e.getMessage());
+          failed.getErr().println("nightjar: " + message(e));
           CommandLine.UnmatchedArgumentException.printSuggestions(e, failed.getErr());
           failed.usage(failed.getErr());
           return 2;
@@ -78,6 +79,21 @@ public final class Nightjar implements Runnable {
           throw e;
         });
     return cli;
+  }
+
+  /** The expected format of every date option ({@code --date}, {@code --from}, {@code --to}). */
+  public static final String DATE_FORMAT = "YYYY-MM-DD";
+
+  /**
+   * The message of a command-line error; a date option given in another format (a {@code LocalDate} picocli cannot
+   * convert) is answered with the format and an example instead of the parser's exception.
+   */
+  static String message(CommandLine.ParameterException e) {
+    if (e.getArgSpec() instanceof CommandLine.Model.OptionSpec option && option.type() == LocalDate.class && e.getValue() != null) {
+      String name = option.longestName();
+      return name + " '" + e.getValue() + "' is not a date: expected " + DATE_FORMAT + ", e.g. " + name + " 2026-10-31";
+    }
+    return e.getMessage();
   }
 
   public static void main(String[] args) {

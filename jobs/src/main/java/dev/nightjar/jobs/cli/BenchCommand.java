@@ -25,14 +25,14 @@ import picocli.CommandLine.Option;
  * ({@code scoring}, {@code embedding}); and the whole nightly pipeline at a chosen size ({@code pipeline}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Side-by-side benchmarks (same process, same data; the fast path is checked against the reference),",
-        "and `bench pipeline`: the nightly stages on a seeded shop of a chosen size, cost per stage."},
+    description = {"Side-by-side benchmarks (same process, same data; the fast path is checked against the reference), "
+        + "and `bench pipeline`: the nightly stages on a seeded shop of a chosen size, cost per stage."},
     subcommands = {BenchCommand.Scoring.class, BenchCommand.Embedding.class, BenchCommand.Pipeline.class})
 public final class BenchCommand {
 
   @Command(name = "scoring", mixinStandardHelpOptions = true,
       description = {"Exact all-users top-k: Nightjar's blockwise scorer vs MLlib's recommendForAllUsers on the same random factors.",
-          "Last line: scoring: nightjar Ts, mllib Ts, speedup R, agree true|false, gflops G, sgemm-share P%"})
+          "Last line: scoring: nightjar Ts, mllib Ts, speedup R, agree true|false, gflops G, sgemm-share P%%"})
   public static final class Scoring implements Callable<Integer> {
     @Mixin CommonOptions common;
 
@@ -89,9 +89,10 @@ public final class BenchCommand {
   }
 
   @Command(name = "pipeline", mixinStandardHelpOptions = true,
-      description = {"The whole nightly pipeline on a seeded synthetic shop of the given size, in a temporary lakehouse:",
-          "per stage the wall time, rows in and out, rows/s, peak JVM heap and peak process RSS, and its share of the total.",
-          "Last line: bench pipeline: U users, I items, E events: nightly Ts, dominant stage S (P%)"})
+      description = {"The whole nightly pipeline on a seeded synthetic shop of the given size: the cost of each stage.",
+          "It runs in a temporary lakehouse and prints, per stage, the wall time, rows in and out, rows/s, peak JVM heap and",
+          "peak process RSS, and its share of the total.",
+          "Last line: bench pipeline: U users, I items, E events: nightly Ts, dominant stage S (P%%)"})
   public static final class Pipeline implements Callable<Integer> {
     @Option(names = "--users", defaultValue = "4000", description = "Shoppers (default ${DEFAULT-VALUE}).")
     int users;

@@ -1,6 +1,7 @@
 package dev.nightjar.jobs.cli;
 
 import dev.nightjar.jobs.Sessions;
+import dev.nightjar.jobs.config.ConfigReader;
 import dev.nightjar.jobs.config.NightjarConfig;
 import dev.nightjar.jobs.lake.LakeFiles;
 import dev.nightjar.jobs.lake.Lakehouse;
@@ -58,7 +59,12 @@ public final class CommonOptions {
   }
 
   public NightjarConfig config() {
-    return NightjarConfig.load(conf, overrides);
+    return configReader().readAll();
+  }
+
+  /** The reader of --conf and --set, for what each key's value is and where it came from ({@code config}). */
+  public ConfigReader configReader() {
+    return ConfigReader.load(conf, overrides);
   }
 
   /** The file an experiment's configuration is saved in, under its lakehouse. */

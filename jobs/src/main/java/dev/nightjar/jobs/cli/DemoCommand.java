@@ -34,8 +34,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {
+      "The embedded demo: a seeded synthetic shop, imported, its last night run, its lists shown.",
       "Generate a seeded synthetic shop (users with 1-3 latent interest categories, view->cart->purchase funnels,",
-      "a long tail, a few bots, ~1% malformed rows), import it, run `nightly` for its last day and print",
+      "a long tail, a few bots, ~1%% malformed rows), import it, run `nightly` for its last day and print",
       "rows per stage, quarantine counts, three users' history beside their recommendations, and how to query the tables.",
       "Running it again re-imports nothing and rebuilds the same night: same rows."})
 public final class DemoCommand implements Callable<Integer> {

@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
+      "Offline evaluation of every variant on a held-out split of the events up to D; writes `metrics`.",
       "Offline evaluation: split the events up to D into train and test, rebuild the models on the training part only",
       "(in a scratch lakehouse under <lakehouse>/experiments/evaluate-<split>/), and score the variants",
       "popular, item_knn, als, content, ease, cooccurrence (one source alone), blend and blend_explore_<E> (E exploration",

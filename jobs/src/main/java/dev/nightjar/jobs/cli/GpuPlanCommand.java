@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "gpu-plan", mixinStandardHelpOptions = true,
     description = {
+      "List the operators of Nightjar's Spark plans that would not run on the GPU (RAPIDS explain; no GPU needed).",
       "Build the physical plans of ingest, interactions and the evaluation joins and aggregations on a tiny seeded",
       "lakehouse (a temporary folder), ask the RAPIDS Accelerator (ExplainPlan.explainPotentialGpuPlan; no GPU needed)",
       "which operators would not run on the GPU, and print them per stage with RAPIDS' reason and the allowlist's",

@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 /** {@code publish --date D}: serve D's lists when the gate passes (see {@link PublishStage}). */
 @Command(name = "publish", mixinStandardHelpOptions = true,
     description = {
+      "Serve D's lists (`published_recommendations`) when the publication gate passes.",
       "Promote D's lists to `published_recommendations` (what serving reads: one complete night, replaced atomically)",
       "if the gate passes: each of nightjar.publish.gate (metric@k of variant nightjar.publish.variant, from D's `metrics`)",
       "may be at most nightjar.publish.tolerance below the last published night. A refused night exits 2 with the metric",

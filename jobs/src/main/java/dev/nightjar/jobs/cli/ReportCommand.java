@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /** Writes the self-contained HTML report of one night and prints its path. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-    description = {"Write the HTML report of night D to <lakehouse>/reports/nightjar-D.html and print its path:",
+    description = {"Write night D's HTML report and print its path.",
+        "Write the HTML report of night D to <lakehouse>/reports/nightjar-D.html and print its path:",
         "stages (rows in/accepted/quarantined), the publish decision, the metric trend over nights, the exploration",
         "frontier (NDCG vs coverage per number of exploration slots), list composition by source and quarantine by reason.",
         "One file, charts inlined as PNG, nothing loaded from elsewhere; sections not computed yet say which command computes them."})

@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "tune", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
+      "Automatic tuning of the ALS/EASE and list parameters on the events up to D; writes `model_params`.",
       "Automatic tuning on every clean event up to D: the last nightjar.tune.holdoutDays days (default 3) are the",
       "validation part, the models are fitted on the rest in a scratch lakehouse (<lakehouse>/experiments/tune-nightly/),",
       "and a seeded random search tries nightjar.tune.modelTrials ALS/EASE configurations (rank, regParam, alpha, maxIter,",

@@ -35,7 +35,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Reads a properties file plus {@code --set key=value} overrides into the typed settings: every value through its
@@ -46,21 +45,29 @@ import java.util.TreeSet;
  * <pre>{@code
  * ConfigReader r = ConfigReader.load(Path.of("conf/local.properties"), List.of("nightjar.als.rank=64"));
  * int rank = r.get(ConfigKeys.Als.RANK);  // 64
- * NightjarConfig config = r.read();       // every settings group
- * r.requireAllKnown();
+ * r.setting(ConfigKeys.Als.RANK);         // Setting[value=64, source=--set]
+ * NightjarConfig config = r.readAll();    // every settings group; fails on an unknown key, suggesting the nearest
  * }</pre>
  */
 public final class ConfigReader {
   public static final String NIGHTJAR_PREFIX = "nightjar.";
   public static final String SPARK_PREFIX = "spark.";
+  /** The source of a value given on the command line ({@code --set key=value}). */
+  public static final String SET = "--set";
+  /** The source of a key nobody set. */
+  public static final String DEFAULT = "default";
+
+  /** A key's effective value (as text) and where it came from: {@link #DEFAULT}, the config file, or {@link #SET}. */
+  public record Setting(String value, String source) {}
 
   private final Map<String, String> values;
-  private final String origin;
+  /** Per key in {@link #values}: the file it came from or {@link #SET}. */
+  private final Map<String, String> sources;
   private final Map<String, ConfigKey<?>> read = new TreeMap<>();
 
-  ConfigReader(Map<String, String> values, String origin) {
+  private ConfigReader(Map<String, String> values, Map<String, String> sources) {
     this.values = values;
-    this.origin = origin;
+    this.sources = sources;
   }
 
   /** Loads the file (when given, may be null), then applies the overrides ({@code key=value}) in order. */
@@ -88,20 +95,24 @@ public final class ConfigReader {
   }
 
   private static ConfigReader withOverrides(Map<String, String> values, String origin, List<String> overrides) {
+    Map<String, String> sources = new LinkedHashMap<>();
+    values.keySet().forEach(k -> sources.put(k, origin));
     for (String override : overrides) {
       int eq = override.indexOf('=');
       if (eq <= 0) {
         throw new ConfigException("--set takes key=value, got '" + override + "'");
       }
-      values.put(override.substring(0, eq).trim(), override.substring(eq + 1).trim());
+      String key = override.substring(0, eq).trim();
+      values.put(key, override.substring(eq + 1).trim());
+      sources.put(key, SET);
     }
     for (String key : values.keySet()) {
       if (!key.startsWith(NIGHTJAR_PREFIX) && !key.startsWith(SPARK_PREFIX)) {
-        throw new ConfigException(
-            "unknown config key '" + key + "' in " + origin + ": keys start with 'nightjar.' (Nightjar settings) or 'spark.' (passed to Spark)");
+        throw new ConfigException("unknown config key '" + key + "' in " + sources.get(key)
+            + ": keys start with 'nightjar.' (Nightjar settings) or 'spark.' (passed to Spark)");
       }
     }
-    return new ConfigReader(values, origin);
+    return new ConfigReader(values, sources);
   }
 
   /** The key's value as configured, else its default; fails naming the key and what it allows. */
@@ -109,6 +120,12 @@ public final class ConfigReader {
     read.put(key.name(), key);
     String text = values.get(key.name());
     return text == null ? key.defaultValue() : key.parse(text);
+  }
+
+  /** The key's effective value as text (as configured, else its default) and where it came from. */
+  public Setting setting(ConfigKey<?> key) {
+    String text = values.get(key.name());
+    return text == null ? new Setting(key.defaultText(), DEFAULT) : new Setting(text, sources.get(key.name()));
   }
 
   /** Every {@code spark.*} setting, for the session builder. */
@@ -122,25 +139,40 @@ public final class ConfigReader {
     return spark;
   }
 
-  /** Fails on any {@code nightjar.*} key that no setting read, listing the known keys. */
+  /**
+   * Fails on any {@code nightjar.*} key that no setting read, naming where it was given (the file or {@code --set})
+   * and the nearest known keys ({@link Suggestions}).
+   */
   public void requireAllKnown() {
-    TreeSet<String> unknown = new TreeSet<>();
+    StringBuilder message = new StringBuilder();
     for (String key : values.keySet()) {
       if (key.startsWith(NIGHTJAR_PREFIX) && !read.containsKey(key)) {
-        unknown.add(key);
+        message.append(message.isEmpty() ? "" : "\n").append("unknown config key ").append(key).append(" (in ").append(sources.get(key))
+            .append(")");
+        List<String> near = Suggestions.nearest(key, read.keySet());
+        if (near.isEmpty()) {
+          message.append(": no known key is close");
+        } else {
+          message.append(": did you mean");
+          near.forEach(name -> message.append("\n  ").append(name).append(": ").append(read.get(name).describe()));
+        }
       }
     }
-    if (!unknown.isEmpty()) {
-      StringBuilder message =
-          new StringBuilder("unknown config key(s) " + unknown + " in " + origin + ". Known keys:");
-      read.forEach((name, key) -> message.append("\n  ").append(name).append(": ").append(key.describe()));
-      throw new ConfigException(message.toString());
+    if (!message.isEmpty()) {
+      throw new ConfigException(message.append("\n`nightjar config` lists every key.").toString());
     }
   }
 
   /** The keys read so far, by name. */
   Map<String, ConfigKey<?>> keysRead() {
     return java.util.Collections.unmodifiableMap(read);
+  }
+
+  /** Every settings group, then {@link #requireAllKnown()}. */
+  public NightjarConfig readAll() {
+    NightjarConfig config = read();
+    requireAllKnown();
+    return config;
   }
 
   /** Every settings group. */

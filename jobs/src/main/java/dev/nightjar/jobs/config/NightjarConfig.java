@@ -68,7 +68,7 @@ public record NightjarConfig(
 
   /** Reads {@code file} (may be null) and the {@code key=value} overrides; fails on unknown or invalid keys. */
   public static NightjarConfig load(Path file, List<String> overrides) {
-    return read(ConfigReader.load(file, overrides));
+    return ConfigReader.load(file, overrides).readAll();
   }
 
   /**
@@ -77,16 +77,10 @@ public record NightjarConfig(
    */
   public static NightjarConfig parse(String properties, String origin) {
     try {
-      return read(ConfigReader.load(new java.io.StringReader(properties), origin, List.of()));
+      return ConfigReader.load(new java.io.StringReader(properties), origin, List.of()).readAll();
     } catch (java.io.IOException e) {
       throw new ConfigException("cannot read the settings in " + origin + ": " + e.getMessage());
     }
-  }
-
-  private static NightjarConfig read(ConfigReader r) {
-    NightjarConfig config = r.read();
-    r.requireAllKnown();
-    return config;
   }
 
   /** Every known key with its allowed values and default ({@code an integer in 1..1024 (default 32)}), by name. */

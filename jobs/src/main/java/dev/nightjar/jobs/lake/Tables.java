@@ -1,8 +1,16 @@
 package dev.nightjar.jobs.lake;
 
 import java.util.List;
+import java.util.Map;
 
-/** Names of the lakehouse's Delta tables (folders under the lakehouse root). */
+/**
+ * Names of the lakehouse's Delta tables (folders under the lakehouse root), and the command that writes each.
+ *
+ * <pre>{@code
+ * lake.read(Tables.RECOMMENDATIONS);
+ * Tables.WRITTEN_BY.get(Tables.RECOMMENDATIONS); // "bin/nightjar recommend --date D (or nightly --date D)"
+ * }</pre>
+ */
 public final class Tables {
   private Tables() {}
 
@@ -48,4 +56,35 @@ public final class Tables {
           RAW_EVENTS, RAW_ITEMS, EVENTS, QUARANTINE, ITEMS, ITEM_EMBEDDINGS, INTERACTIONS, USER_INDEX, ITEM_INDEX,
           ALS_USER_FACTORS, ALS_ITEM_FACTORS, USER_PROFILES, USER_INTERESTS, CATEGORY_PRIORS, SEGMENT_SUMMARY, CATEGORY_SUMMARY, SIMILAR_ITEMS, ITEM_AUDIENCES, RECOMMENDATIONS,
           METRICS, MODEL_PARAMS, PUBLISHED_RECOMMENDATIONS, PUBLICATIONS, RUN_REPORT, FORGET_AUDIT);
+
+  /** Per table, the command that writes it: what to run when a query names a table that does not exist yet. */
+  public static final Map<String, String> WRITTEN_BY = writtenBy();
+
+  private static Map<String, String> writtenBy() {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    put(out, "bin/nightjar import ... (or demo)", RAW_EVENTS, RAW_ITEMS);
+    put(out, nightly("ingest"), EVENTS, QUARANTINE, ITEMS);
+    put(out, nightly("embed-items"), ITEM_EMBEDDINGS);
+    put(out, nightly("interactions"), INTERACTIONS);
+    put(out, nightly("profiles"), USER_PROFILES, USER_INTERESTS, CATEGORY_PRIORS, SEGMENT_SUMMARY, CATEGORY_SUMMARY, SIMILAR_ITEMS,
+        ITEM_AUDIENCES);
+    put(out, nightly("train"), USER_INDEX, ITEM_INDEX, ALS_USER_FACTORS, ALS_ITEM_FACTORS);
+    put(out, nightly("recommend"), RECOMMENDATIONS);
+    put(out, "bin/nightjar evaluate --date D", METRICS);
+    put(out, "bin/nightjar tune --date D", MODEL_PARAMS);
+    put(out, "bin/nightjar publish --date D", PUBLISHED_RECOMMENDATIONS, PUBLICATIONS);
+    put(out, "bin/nightjar nightly --date D (every stage records its run)", RUN_REPORT);
+    put(out, "bin/nightjar forget --users FILE", FORGET_AUDIT);
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  private static String nightly(String stage) {
+    return "bin/nightjar " + stage + " --date D (or nightly --date D)";
+  }
+
+  private static void put(Map<String, String> out, String command, String... tables) {
+    for (String table : tables) {
+      out.put(table, command);
+    }
+  }
 }

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
  * }</pre>
  */
 @Command(name = "pseudonym", mixinStandardHelpOptions = true,
-    description = {"Print USER_ID<TAB>pseudonym for each raw user id: the HMAC-SHA256 pseudonym every derived table and output",
+    description = {"Print the pseudonym of each raw user id.",
+        "Print USER_ID<TAB>pseudonym for each raw user id: the HMAC-SHA256 pseudonym every derived table and output",
         "(events, interactions, profiles, recommendations, published_recommendations, ...) keys that user by. The key comes from",
         PseudonymKey.ENV_KEY + ", else nightjar.privacy.pseudonymKeyFile or " + PseudonymKey.ENV_KEY_FILE
             + ", else (embedded runs only) <lakehouse>/_secrets/pseudonym.key.",

@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
  * }</pre>
  */
 @Command(name = "forget", mixinStandardHelpOptions = true,
-    description = {"Remove every row of the listed users from every table holding user ids (raw_events, events, quarantine,",
+    description = {"Remove the listed users from every table, VACUUM the changed tables and audit each removal.",
+        "Remove every row of the listed users from every table holding user ids (raw_events, events, quarantine,",
         "interactions, user_index, ALS factors, profiles, interests, recommendations, ...), VACUUM the changed tables with",
         "nightjar.privacy.vacuumRetentionHours, and append one audit row per user (HMAC pseudonym, tables, rows) to "
             + Tables.FORGET_AUDIT + ".",

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
  * }</pre>
  */
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
-    description = {"Rebuild a stage of night D from the input table versions its run_report row recorded (Delta time travel),",
+    description = {"Rebuild a stage of night D from its recorded input versions and compare it with the stored rows.",
+        "Rebuild a stage of night D from the input table versions its run_report row recorded (Delta time travel),",
         "into the experiment <lakehouse>/experiments/reproduce-D/ (production is only read), and compare the rebuilt",
         "partition with the stored one row for row. Use the night's --conf. Exit 0 on a match, 1 on a mismatch.",
         "See docs/reliability.md."})

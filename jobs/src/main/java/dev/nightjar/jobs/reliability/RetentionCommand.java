@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
  * }</pre>
  */
 @Command(name = RetentionStage.NAME, mixinStandardHelpOptions = true,
-    description = {"Delete raw_events rows older than D minus nightjar.privacy.rawRetentionDays (by parsed event time; by",
+    description = {"Delete raw events older than their retention, then VACUUM raw_events.",
+        "Delete raw_events rows older than D minus nightjar.privacy.rawRetentionDays (by parsed event time; by",
         "import time when the timestamp does not parse), then VACUUM raw_events with nightjar.privacy.vacuumRetentionHours.",
         "The number deleted is in run_report (details.raw_events_deleted)."})
 public final class RetentionCommand extends StageCommand {

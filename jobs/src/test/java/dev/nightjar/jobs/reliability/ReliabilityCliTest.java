@@ -75,7 +75,7 @@ class ReliabilityCliTest {
 
     CliTest.Run typo = run("config", "--set", "nightjar.privacy.rawRetentionDay=30");
     assertEquals(2, typo.exitCode());
-    assertTrue(typo.err().startsWith("nightjar config: unknown config key(s) [nightjar.privacy.rawRetentionDay]"), typo.err());
+    assertTrue(typo.err().startsWith("nightjar config: unknown config key nightjar.privacy.rawRetentionDay (in --set): did you mean"), typo.err());
     assertTrue(typo.err().contains("nightjar.privacy.rawRetentionDays: an integer in 1..36500 (default 400)"), typo.err());
   }
 
