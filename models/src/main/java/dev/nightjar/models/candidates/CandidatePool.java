@@ -8,6 +8,7 @@ import dev.nightjar.transforms.Blend;
 import dev.nightjar.transforms.Columns;
 import dev.nightjar.transforms.Eligibility;
 import dev.nightjar.transforms.IdIndex;
+import dev.nightjar.transforms.Interactions;
 import dev.nightjar.transforms.Interests;
 import dev.nightjar.transforms.Ranking;
 import dev.nightjar.transforms.Repurchase;
@@ -98,9 +99,13 @@ public final class CandidatePool implements AutoCloseable {
     Dataset<Row> excludedIndexes = IdIndex.attach(IdIndex.attach(excluded, in.userIndex(), Columns.USER_ID, BlockwiseTopKScorer.USER),
             in.itemIndex(), Columns.ITEM_ID, BlockwiseTopKScorer.ITEM)
         .select(BlockwiseTopKScorer.USER, BlockwiseTopKScorer.ITEM);
-    // Every user known up to D is served, with or without history the models can use (the fallback fills their list).
-    Dataset<Row> users = in.events().where(col(Columns.EVENT_DATE).leq(lit(Date.valueOf(p.date()))))
-        .select(Columns.USER_ID).distinct().persist(StorageLevel.MEMORY_AND_DISK());
+    // Every user known up to D is served, with or without history the models can use (the fallback fills their list);
+    // bots are not (interactions leave them out for the same rule).
+    Dataset<Row> known = in.events().where(col(Columns.EVENT_DATE).leq(lit(Date.valueOf(p.date()))));
+    Dataset<Row> users = known.select(Columns.USER_ID).distinct()
+        .join(Interactions.bots(Interactions.window(known, p.date(), p.interactions()),
+            p.interactions()).select(Columns.USER_ID), new String[] {Columns.USER_ID}, "left_anti")
+        .persist(StorageLevel.MEMORY_AND_DISK());
     CandidateContext c = new CandidateContext(in, p, eligible, excluded, excludedIndexes, due, users);
 
     Dataset<Row> all = in.items().sparkSession().createDataFrame(Collections.emptyList(), CandidateSource.SCHEMA);
