@@ -313,9 +313,13 @@ public final class EvaluateStage {
           Dataset<Row> one = e.getValue().select(Columns.USER_ID, Columns.ITEM_ID, Columns.RANK).withColumn(EvalColumns.VARIANT, lit(e.getKey()));
           all = all == null ? one : all.unionByName(one);
         }
-        Dataset<Row> lists = all.join(evaluatedUsers, Columns.USER_ID).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> cached = all.join(evaluatedUsers, Columns.USER_ID).persist(StorageLevel.MEMORY_AND_DISK());
         Map<String, Long> listed = new LinkedHashMap<>();
-        lists.groupBy(EvalColumns.VARIANT).count().collectAsList().forEach(r -> listed.put(r.getString(0), r.getLong(1)));
+        cached.groupBy(EvalColumns.VARIANT).count().collectAsList().forEach(r -> listed.put(r.getString(0), r.getLong(1)));
+        // The metrics read the cached rows through a one-leaf plan: each metric refers to the lists several times, and
+        // Spark's analyser walks every reference's whole lineage (every variant's candidates, blend and assembly) —
+        // minutes per query for ten variants, although the rows come from the cache either way.
+        Dataset<Row> lists = ctx.spark().createDataFrame(cached.javaRDD(), cached.schema());
         LOG.info("Evaluate {}: lists of {} variant(s) ({}) for the evaluated users: {} rows in {} s", date, listsByVariant.size(), names,
             listed.values().stream().mapToLong(Long::longValue).sum(), String.format("%.1f", (System.nanoTime() - start) / 1e9));
         List<Row> rows = new ArrayList<>(scored(lists, date, split));
@@ -326,7 +330,7 @@ public final class EvaluateStage {
                 .stream().map(r -> withVariant(r, variant)).toList());
           }
         }
-        lists.unpersist();
+        cached.unpersist();
         Map<String, Integer> order = new LinkedHashMap<>();
         listsByVariant.keySet().forEach(v -> order.put(v, order.size()));
         rows.sort(Comparator.comparing((Row r) -> order.get(r.getString(2))).thenComparing(r -> r.getString(3))

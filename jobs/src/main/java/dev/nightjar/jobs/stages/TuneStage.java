@@ -241,7 +241,12 @@ public final class TuneStage {
           batch = batch == null ? lists : batch.unionByName(lists);
           settings.add(params);
         }
-        Dataset<Row> perUser = RankingMetrics.perUserBySlice(batch, truth, new int[] {k}).persist(StorageLevel.MEMORY_AND_DISK());
+        // Materialised once, and read through a one-leaf plan: the metric query refers to the lists more than once, and
+        // analysing the lineage of every setting's lists at each reference costs more than the rows do.
+        Dataset<Row> cached = batch.persist(StorageLevel.MEMORY_AND_DISK());
+        cached.count();
+        Dataset<Row> perUser = RankingMetrics.perUserBySlice(ctx.spark().createDataFrame(cached.javaRDD(), cached.schema()), truth, new int[] {k})
+            .persist(StorageLevel.MEMORY_AND_DISK());
         Map<String, Map<String, Double>> metricsBySetting = new TreeMap<>();
         for (Row r : RankingMetrics.aggregate(perUser, new int[] {k}).collectAsList()) {
           Object v = r.getAs(EvalColumns.VALUE);
@@ -274,6 +279,7 @@ public final class TuneStage {
               t.metric(), fmt(value), fmt(best), String.format(Locale.ROOT, "%.0f", at), settings.get(l));
         }
         perUser.unpersist();
+        cached.unpersist();
       }
       trialGroup.close(); // on a failure, the group of the whole tuning restores the caller's
       m++;
