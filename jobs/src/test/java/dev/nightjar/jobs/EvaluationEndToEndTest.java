@@ -99,6 +99,7 @@ class EvaluationEndToEndTest extends SparkTestBase {
    */
   @Test
   void moreExplorationSlotsRaiseCoverageAndDiversityAndCostAccuracy() {
+    assertEquals("true", evaluation.report().details().get("exploration_possible"), "the planted shop's items have categories");
     List<String> variants = List.of("blend", "blend_explore_2", "blend_explore_5");
     for (String metric : List.of("coverage@10", "intra_list_diversity@10", "ndcg@10")) {
       double[] at = variants.stream().mapToDouble(variant -> v(variant, metric)).toArray();

@@ -88,6 +88,8 @@ public final class EvaluateStage {
   /** Variants scored on models of their own (retrained in a workspace of their own), not on the shared candidates. */
   public static final String TUNED = "tuned";
   public static final String ALS_SPARK_DEFAULT = "als_spark_default";
+  /** The exploration variants' prefix: {@code blend_explore_<E>}. */
+  public static final String EXPLORE_PREFIX = "blend_explore_";
 
   /** Spark MLlib's ALS defaults (rank 10, regParam 0.1, alpha 1.0, maxIter 10), with this config's seed and blocks. */
   public static dev.nightjar.models.cf.AlsParams sparkDefaultAls(dev.nightjar.models.cf.AlsParams base) {
@@ -196,6 +198,9 @@ public final class EvaluateStage {
         StageContext configured = ctx;
         all.forEach((name, config) -> (sameModels(config, configured.config()) ? sharing : retraining).put(name, config));
         rows.addAll(scoreWorkspace(ctx, w, WORKSPACE_PREFIX + protocol.name(), sharedVariants, sharing, scorer, date));
+        if (sharedVariants.stream().anyMatch(v -> v.startsWith(EXPLORE_PREFIX))) {
+          reportExploration(lake.workspace(WORKSPACE_PREFIX + protocol.name()), w.trainEnd(), date, report);
+        }
         for (Map.Entry<String, NightjarConfig> e : retraining.entrySet()) {
           StageContext experimentCtx = new StageContext(ctx.spark(), lake, e.getValue());
           rows.addAll(scoreWorkspace(experimentCtx, w, WORKSPACE_PREFIX + protocol.name() + "-" + e.getKey(), List.of(),
@@ -208,6 +213,20 @@ public final class EvaluateStage {
         "run_date = DATE'" + date + "' AND split = '" + protocol.name() + "'", Columns.RUN_DATE);
     report.accepted(rows.size()).detail("metric_rows", rows.size());
     return new Evaluation(rows, report.write(lake), tuning);
+  }
+
+  /**
+   * Says in the report ({@value ProfilesStage#EXPLORATION_POSSIBLE}, printed by {@code bin/nightjar evaluate}) and the
+   * log whether the exploration variants could explore: without an interest category in the training part (items
+   * without categories, e.g. Online Retail) every {@code blend_explore_E} equals {@code blend}, never silently.
+   */
+  private static void reportExploration(Lakehouse work, LocalDate trainEnd, LocalDate date, RunReport report) {
+    boolean possible = !work.read(Tables.CATEGORY_PRIORS).where(col(Columns.RUN_DATE).equalTo(lit(Date.valueOf(trainEnd)))).isEmpty();
+    report.detail(ProfilesStage.EXPLORATION_POSSIBLE, possible);
+    if (!possible) {
+      LOG.warn("Evaluate {}: no interest category in the training part (no item with a category has an event): the "
+          + "blend_explore_* variants cannot explore and equal blend; give items a category", date);
+    }
   }
 
   /** The split protocol of {@code nightjar.evaluate.*}. */
@@ -274,8 +293,8 @@ public final class EvaluateStage {
     List<Integer> exploreRanks = List.of();
     if (Source.isSource(variant)) {
       weights.replaceAll((source, w) -> source.equals(variant) ? 1.0 : 0.0);
-    } else if (variant.startsWith("blend_explore_")) {
-      exploreRanks = exploreRanks(Integer.parseInt(variant.substring("blend_explore_".length())), Math.min(s.frontierK(), k));
+    } else if (variant.startsWith(EXPLORE_PREFIX)) {
+      exploreRanks = exploreRanks(Integer.parseInt(variant.substring(EXPLORE_PREFIX.length())), Math.min(s.frontierK(), k));
     } else if (!variant.equals("blend")) {
       throw new IllegalArgumentException("variant '" + variant + "' has no list settings of its own");
     }
