@@ -229,6 +229,16 @@ public final class EvaluateStage {
     }
   }
 
+  /**
+   * The rows of {@code cached} (persisted and materialised) through a plan of one leaf. Metric queries refer to the
+   * lists several times, and Spark's analyser walks the whole lineage at every reference (every variant's
+   * candidates, blend and assembly): minutes per query for ten variants, although the rows come from the cache
+   * either way. Unpersisting {@code cached} is the caller's.
+   */
+  static Dataset<Row> oneLeaf(Dataset<Row> cached) {
+    return cached.sparkSession().createDataFrame(cached.javaRDD(), cached.schema());
+  }
+
   /** The split protocol of {@code nightjar.evaluate.*}. */
   static SplitProtocol protocol(EvaluateSettings s) {
     return new SplitProtocol(s.split(), s.holdoutDays(), s.ratio(), s.seed(), s.lastN());
@@ -335,10 +345,7 @@ public final class EvaluateStage {
         Dataset<Row> cached = all.join(evaluatedUsers, Columns.USER_ID).persist(StorageLevel.MEMORY_AND_DISK());
         Map<String, Long> listed = new LinkedHashMap<>();
         cached.groupBy(EvalColumns.VARIANT).count().collectAsList().forEach(r -> listed.put(r.getString(0), r.getLong(1)));
-        // The metrics read the cached rows through a one-leaf plan: each metric refers to the lists several times, and
-        // Spark's analyser walks every reference's whole lineage (every variant's candidates, blend and assembly) —
-        // minutes per query for ten variants, although the rows come from the cache either way.
-        Dataset<Row> lists = ctx.spark().createDataFrame(cached.javaRDD(), cached.schema());
+        Dataset<Row> lists = oneLeaf(cached);
         LOG.info("Evaluate {}: lists of {} variant(s) ({}) for the evaluated users: {} rows in {} s", date, listsByVariant.size(), names,
             listed.values().stream().mapToLong(Long::longValue).sum(), String.format("%.1f", (System.nanoTime() - start) / 1e9));
         List<Row> rows = new ArrayList<>(scored(lists, date, split));

@@ -241,11 +241,9 @@ public final class TuneStage {
           batch = batch == null ? lists : batch.unionByName(lists);
           settings.add(params);
         }
-        // Materialised once, and read through a one-leaf plan: the metric query refers to the lists more than once, and
-        // analysing the lineage of every setting's lists at each reference costs more than the rows do.
         Dataset<Row> cached = batch.persist(StorageLevel.MEMORY_AND_DISK());
         cached.count();
-        Dataset<Row> perUser = RankingMetrics.perUserBySlice(ctx.spark().createDataFrame(cached.javaRDD(), cached.schema()), truth, new int[] {k})
+        Dataset<Row> perUser = RankingMetrics.perUserBySlice(EvaluateStage.oneLeaf(cached), truth, new int[] {k})
             .persist(StorageLevel.MEMORY_AND_DISK());
         Map<String, Map<String, Double>> metricsBySetting = new TreeMap<>();
         for (Row r : RankingMetrics.aggregate(perUser, new int[] {k}).collectAsList()) {
